@@ -1,0 +1,1040 @@
+package io.boxoffice.raft.core;
+
+import io.boxoffice.raft.core.message.AppendEntries;
+import io.boxoffice.raft.core.message.AppendEntriesResponse;
+import io.boxoffice.raft.core.message.InstallSnapshot;
+import io.boxoffice.raft.core.message.InstallSnapshotResponse;
+import io.boxoffice.raft.core.message.Message;
+import io.boxoffice.raft.core.message.RequestVote;
+import io.boxoffice.raft.core.message.RequestVoteResponse;
+import io.boxoffice.raft.core.message.TimeoutNow;
+import io.boxoffice.raft.errors.NotLeaderException;
+import io.boxoffice.raft.errors.ProposalRejectedException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A deterministic Raft node: leader election with pre-vote and check-quorum, log replication with
+ * batching, pipelining and flow control, snapshots with chunked InstallSnapshot, leadership
+ * transfer, ReadIndex and single-server membership changes with learners.
+ *
+ * <p>It does no I/O and owns no thread, clock or randomness: time advances by {@link #tick()},
+ * input arrives through {@link #step(Message)} and the client methods, and output leaves as a
+ * {@link Ready} that the driver must persist, send, apply and then {@link #advance(Ready)}.
+ * Section numbers refer to the Raft paper (§) and, where noted, Ongaro's dissertation.
+ *
+ * <p>Threading: not thread-safe; one driver thread calls every method. Between {@link #ready()}
+ * and {@link #advance(Ready)} no other method may be called.
+ */
+public final class RaftNode {
+
+    /** Upper bound on committed entries handed to the application in one Ready. */
+    static final int MAX_APPLY_ENTRIES_PER_READY = 4096;
+    /** Upper bound on reads waiting for the leader's first commit in its term. */
+    static final int MAX_PENDING_READS = 100_000;
+
+    private final RaftConfig config;
+    private final RandomSource random;
+    private final String selfId;
+    private final RaftLog log;
+
+    // Persistent state (Figure 2).
+    private long currentTerm;
+    private String votedFor;
+    private HardState lastPersistedHardState;
+
+    // Volatile state.
+    private Role role = Role.FOLLOWER;
+    private String leaderId;
+    private int electionElapsedTicks;
+    private int heartbeatElapsedTicks;
+    private int randomizedElectionTimeoutTicks;
+
+    // Membership (dissertation §4.1: a configuration is used as soon as it is in the log).
+    private Configuration baseConfiguration;
+    private final TreeMap<Long, Configuration> configurationsByIndex = new TreeMap<>();
+    private Configuration configuration;
+
+    // Candidate state.
+    private final Set<String> votesGranted = new HashSet<>();
+    private final Set<String> votesRejected = new HashSet<>();
+
+    // Leader state.
+    private final Map<String, Progress> progressById = new HashMap<>();
+    private long pendingConfigIndex;
+    private String transferTarget;
+    private int transferElapsedTicks;
+    private final ArrayDeque<PendingRead> readsAwaitingRound = new ArrayDeque<>();
+    private final ArrayDeque<PendingRead> readsAwaitingQuorum = new ArrayDeque<>();
+    private long readRound;
+
+    // Snapshots.
+    private Snapshot latestSnapshot;
+    private Snapshot snapshotToInstall;
+    private IncomingSnapshot incomingSnapshot;
+
+    // Output accumulated until the next Ready.
+    private final List<Message> outbox = new ArrayList<>();
+    private final List<ReadState> readStates = new ArrayList<>();
+    private final List<Long> failedReads = new ArrayList<>();
+    private Ready readyInFlight;
+
+    public RaftNode(RaftConfig config, RandomSource random, InitialState initial) {
+        this.config = config.validated();
+        this.random = Objects.requireNonNull(random, "random");
+        this.selfId = config.selfId();
+        Snapshot snapshot = initial.snapshot();
+        long snapshotIndex = snapshot == null ? 0 : snapshot.meta().index();
+        long snapshotTerm = snapshot == null ? 0 : snapshot.meta().term();
+        this.log = new RaftLog(snapshotIndex, snapshotTerm, initial.entries(), initial.hardState().commitIndex());
+        this.currentTerm = initial.hardState().term();
+        this.votedFor = initial.hardState().votedFor();
+        this.lastPersistedHardState = initial.hardState();
+        this.latestSnapshot = snapshot;
+        this.baseConfiguration = snapshot == null ? initial.bootstrap() : snapshot.meta().configuration();
+        for (Entry e : initial.entries()) {
+            if (e.kind() == EntryKind.CONFIG) {
+                configurationsByIndex.put(e.index(), Configuration.decode(e.data()));
+            }
+        }
+        recomputeConfiguration();
+        resetRandomizedElectionTimeout();
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    public String id() {
+        return selfId;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public long currentTerm() {
+        return currentTerm;
+    }
+
+    public String leaderId() {
+        return leaderId;
+    }
+
+    public Configuration configuration() {
+        return configuration;
+    }
+
+    public long commitIndex() {
+        return log.commitIndex();
+    }
+
+    public long lastIndex() {
+        return log.lastIndex();
+    }
+
+    /** Term of the entry at {@code index}, or -1 if unknown (compacted or beyond the log). */
+    public long termAt(long index) {
+        return log.termAt(index);
+    }
+
+    public RaftStatus status() {
+        List<RaftStatus.PeerProgress> peers = new ArrayList<>();
+        if (role == Role.LEADER) {
+            for (Member m : configuration.members()) {
+                Progress p = progressById.get(m.id());
+                if (p != null) {
+                    peers.add(new RaftStatus.PeerProgress(m.id(), m.voter(), p.matchIndex, p.nextIndex,
+                            p.state.name(), p.inflightLastIndexes.size(), p.recentlyActive));
+                }
+            }
+        }
+        return new RaftStatus(selfId, role, currentTerm, leaderId, log.commitIndex(), log.appliedIndex(),
+                log.lastIndex(), log.snapshotIndex(), configuration, peers, transferTarget);
+    }
+
+    // ------------------------------------------------------------------ time
+
+    /** Advances logical time by one tick. */
+    public void tick() {
+        assertNoReadyInFlight();
+        if (role == Role.LEADER) {
+            tickLeader();
+        } else {
+            tickFollowerOrCandidate();
+        }
+    }
+
+    private void tickFollowerOrCandidate() {
+        electionElapsedTicks++;
+        if (electionElapsedTicks >= randomizedElectionTimeoutTicks) {
+            electionElapsedTicks = 0;
+            if (isPromotable()) {
+                startElection(false);
+            }
+        }
+    }
+
+    private void tickLeader() {
+        heartbeatElapsedTicks++;
+        electionElapsedTicks++;
+        if (transferTarget != null && ++transferElapsedTicks >= config.electionTimeoutTicks()) {
+            // §3.10: abort a transfer that did not finish within an election timeout.
+            transferTarget = null;
+        }
+        if (electionElapsedTicks >= config.electionTimeoutTicks()) {
+            electionElapsedTicks = 0;
+            if (config.checkQuorum() && !quorumRecentlyActive()) {
+                // Dissertation §6.2: a leader that cannot reach a majority steps down.
+                becomeFollower(currentTerm, null);
+                return;
+            }
+            for (Progress p : progressById.values()) {
+                p.recentlyActive = false;
+            }
+        }
+        for (Progress p : progressById.values()) {
+            if (p.state == Progress.State.REPLICATE && !p.inflightLastIndexes.isEmpty()
+                    && ++p.ticksWithoutAck >= Math.max(2, config.electionTimeoutTicks() / 2)) {
+                // Pipelined appends were lost (nothing acknowledged them for a while): fall back to
+                // probing from the last known match, which re-sends what is missing.
+                p.becomeProbe();
+            }
+            if (p.state == Progress.State.SNAPSHOT
+                    && ++p.ticksSinceSnapshotChunk >= config.electionTimeoutTicks()) {
+                // A chunk or its answer was lost: start the transfer over; the follower restarts at offset 0.
+                p.snapshotNextOffset = 0;
+                sendSnapshotChunk(p);
+            }
+        }
+        if (heartbeatElapsedTicks >= config.heartbeatIntervalTicks()) {
+            heartbeatElapsedTicks = 0;
+            broadcastHeartbeats(0);
+        }
+    }
+
+    private boolean quorumRecentlyActive() {
+        Set<String> active = new HashSet<>();
+        active.add(selfId);
+        for (Progress p : progressById.values()) {
+            if (p.recentlyActive) {
+                active.add(p.id);
+            }
+        }
+        return Quorum.hasMajority(configuration.voterIds(), active);
+    }
+
+    // ------------------------------------------------------------------ client requests
+
+    /** Appends one command. See {@link #proposeBatch(List)}. */
+    public Proposal propose(byte[] command) {
+        return proposeBatch(List.of(command)).get(0);
+    }
+
+    /**
+     * Appends commands to the leader's log and replicates them in one AppendEntries per follower.
+     *
+     * @throws NotLeaderException         when not leader, with the known leader
+     * @throws ProposalRejectedException  during a leadership transfer, or when more than
+     *                                    {@code maxUncommittedEntries} entries are uncommitted
+     */
+    public List<Proposal> proposeBatch(List<byte[]> commands) {
+        assertNoReadyInFlight();
+        requireAcceptingProposals(commands.size());
+        List<Proposal> proposals = new ArrayList<>(commands.size());
+        for (byte[] command : commands) {
+            Entry entry = appendAsLeader(EntryKind.COMMAND, command);
+            proposals.add(new Proposal(entry.index(), entry.term()));
+        }
+        broadcastAppends();
+        return proposals;
+    }
+
+    /**
+     * Appends a single-server membership change (dissertation §4.1). Only one change may be
+     * uncommitted at a time, and none before the leader committed an entry of its own term.
+     */
+    public Proposal proposeConfigChange(ConfigChange change) {
+        assertNoReadyInFlight();
+        requireAcceptingProposals(1);
+        if (pendingConfigIndex > log.commitIndex()) {
+            throw new ProposalRejectedException("a membership change is already in progress (entry "
+                    + pendingConfigIndex + " not yet committed); retry when it is");
+        }
+        Configuration next = applyChange(change);
+        Entry entry = appendAsLeader(EntryKind.CONFIG, next.encode());
+        pendingConfigIndex = entry.index();
+        broadcastAppends();
+        return new Proposal(entry.index(), entry.term());
+    }
+
+    private Configuration applyChange(ConfigChange change) {
+        return switch (change) {
+            case ConfigChange.AddLearner add -> {
+                if (configuration.contains(add.id())) {
+                    throw new ProposalRejectedException("member " + add.id() + " is already in the cluster");
+                }
+                yield configuration.with(new Member(add.id(), add.address(), false));
+            }
+            case ConfigChange.Promote promote -> {
+                Member member = configuration.member(promote.id()).orElseThrow(() ->
+                        new ProposalRejectedException("member " + promote.id() + " is not in the cluster"));
+                if (member.voter()) {
+                    throw new ProposalRejectedException("member " + promote.id() + " is already a voter");
+                }
+                Progress p = progressById.get(promote.id());
+                if (p == null || p.matchIndex < log.commitIndex()) {
+                    throw new ProposalRejectedException("learner " + promote.id() + " has not caught up yet (match "
+                            + (p == null ? 0 : p.matchIndex) + ", commit " + log.commitIndex() + "); retry later");
+                }
+                yield configuration.with(new Member(member.id(), member.address(), true));
+            }
+            case ConfigChange.Remove remove -> {
+                Member member = configuration.member(remove.id()).orElseThrow(() ->
+                        new ProposalRejectedException("member " + remove.id() + " is not in the cluster"));
+                if (member.voter() && configuration.voterIds().size() == 1) {
+                    throw new ProposalRejectedException("cannot remove the last voter " + remove.id());
+                }
+                yield configuration.without(remove.id());
+            }
+        };
+    }
+
+    private void requireAcceptingProposals(int count) {
+        if (role != Role.LEADER) {
+            throw new NotLeaderException(selfId, leaderId);
+        }
+        if (transferTarget != null) {
+            throw new ProposalRejectedException("leadership is being transferred to " + transferTarget
+                    + "; retry on the new leader");
+        }
+        if (log.lastIndex() - log.commitIndex() + count > config.maxUncommittedEntries()) {
+            throw new ProposalRejectedException("too many uncommitted entries (" + (log.lastIndex() - log.commitIndex())
+                    + "); the cluster is overloaded or lost its quorum, retry later");
+        }
+    }
+
+    private Entry appendAsLeader(EntryKind kind, byte[] data) {
+        Entry entry = new Entry(log.lastIndex() + 1, currentTerm, kind, data);
+        log.append(entry);
+        if (kind == EntryKind.CONFIG) {
+            configurationsByIndex.put(entry.index(), Configuration.decode(data));
+            recomputeConfiguration();
+        }
+        return entry;
+    }
+
+    /**
+     * Starts a linearizable read (dissertation §6.4). The result appears in a later Ready, as a
+     * {@link ReadState} once a quorum confirmed this node's leadership, or as a failed read id if
+     * leadership is lost first.
+     */
+    public void readIndex(long readId) {
+        assertNoReadyInFlight();
+        if (role != Role.LEADER) {
+            throw new NotLeaderException(selfId, leaderId);
+        }
+        if (readsAwaitingRound.size() + readsAwaitingQuorum.size() >= MAX_PENDING_READS) {
+            throw new ProposalRejectedException("too many pending reads; retry later");
+        }
+        readsAwaitingRound.add(new PendingRead(readId));
+    }
+
+    /** Starts a leadership transfer to {@code targetId} (dissertation §3.10). */
+    public void transferLeadership(String targetId) {
+        assertNoReadyInFlight();
+        if (role != Role.LEADER) {
+            throw new NotLeaderException(selfId, leaderId);
+        }
+        if (targetId.equals(selfId)) {
+            return;
+        }
+        if (!configuration.isVoter(targetId)) {
+            throw new ProposalRejectedException("cannot transfer leadership to " + targetId
+                    + ": it is not a voting member");
+        }
+        if (targetId.equals(transferTarget)) {
+            return;
+        }
+        transferTarget = targetId;
+        transferElapsedTicks = 0;
+        Progress p = progressById.get(targetId);
+        if (p.matchIndex == log.lastIndex()) {
+            send(new TimeoutNow(currentTerm, selfId, targetId));
+        } else {
+            sendAppend(p);
+        }
+    }
+
+    /**
+     * The application snapshotted its state at {@code index} (at most the applied index). The
+     * node keeps the snapshot to send to lagging followers and discards the log up to it (§7).
+     */
+    public void compact(long index, byte[] snapshotData) {
+        assertNoReadyInFlight();
+        if (index <= log.snapshotIndex()) {
+            return;
+        }
+        if (index > log.appliedIndex() || index > log.persistedIndex()) {
+            throw new IllegalArgumentException("cannot compact to " + index + ": applied "
+                    + log.appliedIndex() + ", persisted " + log.persistedIndex());
+        }
+        long term = log.termAt(index);
+        Configuration atIndex = configurationAt(index);
+        log.compactTo(index, term);
+        baseConfiguration = atIndex;
+        configurationsByIndex.headMap(index, true).clear();
+        latestSnapshot = new Snapshot(new SnapshotMeta(index, term, atIndex), snapshotData);
+    }
+
+    private Configuration configurationAt(long index) {
+        Map.Entry<Long, Configuration> floor = configurationsByIndex.floorEntry(index);
+        return floor == null ? baseConfiguration : floor.getValue();
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    /** Handles one message from a peer. */
+    public void step(Message m) {
+        assertNoReadyInFlight();
+        if (!selfId.equals(m.to())) {
+            return;
+        }
+        if (m instanceof RequestVote rv && inLeaderLease() && !rv.leadershipTransfer()
+                && !rv.from().equals(leaderId)) {
+            // Dissertation §4.2.3 / §9.6: while we hear from a leader, ignore disruptive candidates.
+            return;
+        }
+        if (m.term() > currentTerm) {
+            if (m instanceof RequestVote rv && rv.preVote()) {
+                // A pre-vote never changes our term.
+            } else if (m instanceof RequestVoteResponse rvr && rvr.preVote() && rvr.granted()) {
+                // A granted pre-vote echoes the term we would campaign in.
+            } else {
+                boolean fromLeader = m instanceof AppendEntries || m instanceof InstallSnapshot
+                        || m instanceof TimeoutNow;
+                becomeFollower(m.term(), fromLeader ? m.from() : null);
+            }
+        } else if (m.term() < currentTerm) {
+            respondToStaleTerm(m);
+            return;
+        }
+        switch (m) {
+            case RequestVote rv -> handleRequestVote(rv);
+            case RequestVoteResponse rvr -> handleVoteResponse(rvr);
+            case AppendEntries ae -> handleAppendEntries(ae);
+            case AppendEntriesResponse aer -> handleAppendEntriesResponse(aer);
+            case InstallSnapshot is -> handleInstallSnapshot(is);
+            case InstallSnapshotResponse isr -> handleInstallSnapshotResponse(isr);
+            case TimeoutNow tn -> handleTimeoutNow(tn);
+        }
+    }
+
+    private boolean inLeaderLease() {
+        return config.checkQuorum() && leaderId != null && electionElapsedTicks < config.electionTimeoutTicks();
+    }
+
+    private void respondToStaleTerm(Message m) {
+        if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
+            // A deposed leader learns our newer term from this answer and steps down (§5.1).
+            send(new AppendEntriesResponse(currentTerm, selfId, m.from(), false, 0, 0, 0));
+        } else if (m instanceof RequestVote rv && rv.preVote()) {
+            send(new RequestVoteResponse(currentTerm, selfId, m.from(), false, true));
+        }
+    }
+
+    private void handleRequestVote(RequestVote rv) {
+        boolean canVote = rv.from().equals(votedFor)
+                || (votedFor == null && leaderId == null)
+                || (rv.preVote() && rv.term() > currentTerm);
+        // §5.4.1: only vote for a candidate whose log is at least as up-to-date as ours.
+        boolean grant = canVote && log.isUpToDate(rv.lastLogIndex(), rv.lastLogTerm());
+        if (grant && !rv.preVote()) {
+            votedFor = rv.from();
+            electionElapsedTicks = 0;
+        }
+        long responseTerm = grant && rv.preVote() ? rv.term() : currentTerm;
+        send(new RequestVoteResponse(responseTerm, selfId, rv.from(), grant, rv.preVote()));
+    }
+
+    private void handleVoteResponse(RequestVoteResponse rvr) {
+        boolean expected = (role == Role.PRE_CANDIDATE && rvr.preVote()) || (role == Role.CANDIDATE && !rvr.preVote());
+        if (!expected) {
+            return;
+        }
+        if (rvr.granted()) {
+            votesGranted.add(rvr.from());
+        } else {
+            votesRejected.add(rvr.from());
+        }
+        Set<String> voters = configuration.voterIds();
+        if (Quorum.hasMajority(voters, votesGranted)) {
+            if (role == Role.PRE_CANDIDATE) {
+                startElection(true);
+            } else {
+                becomeLeader();
+            }
+        } else if (Quorum.isLost(voters, votesRejected)) {
+            becomeFollower(currentTerm, null);
+        }
+    }
+
+    private void handleAppendEntries(AppendEntries ae) {
+        if (role == Role.LEADER) {
+            // Election Safety (§5.2): two leaders in one term is a bug, never an operating condition.
+            throw new IllegalStateException("leader " + selfId + " received AppendEntries from " + ae.from()
+                    + " in its own term " + currentTerm);
+        }
+        acceptLeader(ae.from());
+        long prevIndex = ae.prevLogIndex();
+        List<Entry> entries = ae.entries();
+        if (prevIndex < log.snapshotIndex()) {
+            // Entries up to our snapshot are committed, hence identical on the leader (§5.4): skip them.
+            int skip = (int) Math.min(entries.size(), log.snapshotIndex() - prevIndex);
+            if (skip == entries.size()) {
+                send(new AppendEntriesResponse(currentTerm, selfId, ae.from(), true, log.snapshotIndex(), 0,
+                        ae.readRound()));
+                return;
+            }
+            entries = entries.subList(skip, entries.size());
+            prevIndex = log.snapshotIndex();
+        } else if (!log.matches(prevIndex, ae.prevLogTerm())) {
+            // The rejected previous index travels in matchIndex so the leader can spot stale answers.
+            send(new AppendEntriesResponse(currentTerm, selfId, ae.from(), false, ae.prevLogIndex(),
+                    rejectHint(ae.prevLogIndex()), ae.readRound()));
+            return;
+        }
+        for (Entry e : entries) {
+            if (e.index() <= log.lastIndex()) {
+                if (log.termAt(e.index()) == e.term()) {
+                    continue;
+                }
+                log.truncateFrom(e.index());
+                configurationsByIndex.tailMap(e.index(), true).clear();
+                recomputeConfiguration();
+            }
+            log.append(e);
+            if (e.kind() == EntryKind.CONFIG) {
+                configurationsByIndex.put(e.index(), Configuration.decode(e.data()));
+                recomputeConfiguration();
+            }
+        }
+        long lastNewIndex = prevIndex + entries.size();
+        // Figure 2: commitIndex = min(leaderCommit, index of last new entry).
+        log.commitTo(Math.min(ae.leaderCommit(), lastNewIndex));
+        send(new AppendEntriesResponse(currentTerm, selfId, ae.from(), true, lastNewIndex, 0, ae.readRound()));
+    }
+
+    /** Where the leader should look next after a mismatch at {@code prevIndex} (§5.3, fast backup). */
+    private long rejectHint(long prevIndex) {
+        if (prevIndex > log.lastIndex()) {
+            return log.lastIndex() + 1;
+        }
+        long conflictTerm = log.termAt(prevIndex);
+        long index = prevIndex;
+        while (index - 1 > log.commitIndex() && index - 1 > log.snapshotIndex()
+                && log.termAt(index - 1) == conflictTerm) {
+            index--;
+        }
+        return Math.max(index, log.commitIndex() + 1);
+    }
+
+    private void acceptLeader(String from) {
+        if (role != Role.FOLLOWER) {
+            becomeFollower(currentTerm, from);
+        }
+        leaderId = from;
+        electionElapsedTicks = 0;
+    }
+
+    private void handleAppendEntriesResponse(AppendEntriesResponse aer) {
+        if (role != Role.LEADER) {
+            return;
+        }
+        Progress p = progressById.get(aer.from());
+        if (p == null) {
+            return;
+        }
+        p.recentlyActive = true;
+        if (aer.readRound() > 0) {
+            acknowledgeReadRound(aer.from(), aer.readRound());
+        }
+        if (!aer.success()) {
+            if (p.state != Progress.State.SNAPSHOT && p.maybeDecreaseTo(aer.matchIndex(), aer.rejectHintIndex())) {
+                sendAppend(p);
+            }
+            return;
+        }
+        if (p.maybeUpdate(aer.matchIndex())) {
+            if (p.state == Progress.State.PROBE) {
+                p.becomeReplicate();
+            }
+            maybeCommit();
+            if (aer.from().equals(transferTarget) && p.matchIndex == log.lastIndex()) {
+                send(new TimeoutNow(currentTerm, selfId, aer.from()));
+            }
+        }
+        if (role == Role.LEADER) {
+            sendAppendsWhileAllowed(p);
+        }
+    }
+
+    private void handleInstallSnapshot(InstallSnapshot is) {
+        acceptLeader(is.from());
+        SnapshotMeta meta = is.meta();
+        if (meta.index() <= log.commitIndex()) {
+            // We already have everything it covers.
+            send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), is.totalBytes(), true,
+                    false));
+            return;
+        }
+        if (is.offset() == 0) {
+            incomingSnapshot = new IncomingSnapshot(meta, is.totalBytes());
+        }
+        IncomingSnapshot incoming = incomingSnapshot;
+        if (incoming == null || !incoming.meta.equals(meta) || incoming.receivedBytes != is.offset()
+                || is.offset() + is.chunk().length > incoming.totalBytes) {
+            long expected = incoming != null && incoming.meta.equals(meta) ? incoming.receivedBytes : 0;
+            send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), expected, false, true));
+            return;
+        }
+        incoming.append(is.chunk());
+        if (!is.done()) {
+            send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), incoming.receivedBytes,
+                    false, false));
+            return;
+        }
+        if (incoming.receivedBytes != incoming.totalBytes) {
+            incomingSnapshot = null;
+            send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), 0, false, true));
+            return;
+        }
+        incomingSnapshot = null;
+        installSnapshot(new Snapshot(meta, incoming.data));
+        send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), incoming.totalBytes, true,
+                false));
+    }
+
+    private void installSnapshot(Snapshot snapshot) {
+        SnapshotMeta meta = snapshot.meta();
+        log.installSnapshot(meta.index(), meta.term());
+        configurationsByIndex.headMap(meta.index(), true).clear();
+        if (log.lastIndex() == meta.index()) {
+            configurationsByIndex.clear();
+        }
+        baseConfiguration = meta.configuration();
+        recomputeConfiguration();
+        latestSnapshot = snapshot;
+        snapshotToInstall = snapshot;
+    }
+
+    private void handleInstallSnapshotResponse(InstallSnapshotResponse isr) {
+        if (role != Role.LEADER) {
+            return;
+        }
+        Progress p = progressById.get(isr.from());
+        if (p == null) {
+            return;
+        }
+        p.recentlyActive = true;
+        if (p.state != Progress.State.SNAPSHOT || p.snapshotInFlight == null
+                || p.snapshotInFlight.meta().index() != isr.snapshotIndex()) {
+            return;
+        }
+        if (isr.done()) {
+            p.maybeUpdate(isr.snapshotIndex());
+            p.becomeProbe();
+            sendAppend(p);
+            return;
+        }
+        // Continue from wherever the follower says it is (this also repairs lost or reordered chunks).
+        p.snapshotNextOffset = Math.min(isr.nextOffset(), p.snapshotInFlight.data().length);
+        sendSnapshotChunk(p);
+    }
+
+    private void handleTimeoutNow(TimeoutNow tn) {
+        if (isPromotable()) {
+            // Dissertation §3.10: the leader asked us to take over; skip pre-vote.
+            startElection(true, true);
+        }
+    }
+
+    // ------------------------------------------------------------------ role changes
+
+    private boolean isPromotable() {
+        return configuration.isVoter(selfId);
+    }
+
+    private void startElection(boolean skipPreVote) {
+        startElection(skipPreVote, false);
+    }
+
+    private void startElection(boolean skipPreVote, boolean leadershipTransfer) {
+        votesGranted.clear();
+        votesRejected.clear();
+        boolean preVote = config.preVote() && !skipPreVote;
+        long campaignTerm;
+        if (preVote) {
+            // Dissertation §9.6: ask first whether we could win, without disturbing anyone's term.
+            role = Role.PRE_CANDIDATE;
+            campaignTerm = currentTerm + 1;
+        } else {
+            role = Role.CANDIDATE;
+            currentTerm++;
+            votedFor = selfId;
+            campaignTerm = currentTerm;
+        }
+        leaderId = null;
+        electionElapsedTicks = 0;
+        resetRandomizedElectionTimeout();
+        votesGranted.add(selfId);
+        if (Quorum.hasMajority(configuration.voterIds(), votesGranted)) {
+            if (preVote) {
+                startElection(true, leadershipTransfer);
+            } else {
+                becomeLeader();
+            }
+            return;
+        }
+        for (String voter : configuration.voterIds()) {
+            if (!voter.equals(selfId)) {
+                send(new RequestVote(campaignTerm, selfId, voter, log.lastIndex(), log.lastTerm(), preVote,
+                        leadershipTransfer));
+            }
+        }
+    }
+
+    private void becomeFollower(long term, String leader) {
+        boolean wasLeader = role == Role.LEADER;
+        if (term > currentTerm) {
+            currentTerm = term;
+            votedFor = null;
+        }
+        role = Role.FOLLOWER;
+        leaderId = leader;
+        electionElapsedTicks = 0;
+        resetRandomizedElectionTimeout();
+        if (wasLeader) {
+            progressById.clear();
+            transferTarget = null;
+            for (PendingRead read : readsAwaitingRound) {
+                failedReads.add(read.readId);
+            }
+            for (PendingRead read : readsAwaitingQuorum) {
+                failedReads.add(read.readId);
+            }
+            readsAwaitingRound.clear();
+            readsAwaitingQuorum.clear();
+        }
+    }
+
+    private void becomeLeader() {
+        assert role == Role.CANDIDATE : "only a candidate can become leader";
+        role = Role.LEADER;
+        leaderId = selfId;
+        electionElapsedTicks = 0;
+        heartbeatElapsedTicks = 0;
+        transferTarget = null;
+        progressById.clear();
+        syncProgressWithConfiguration();
+        // §5.4.2 / §8: commit an entry of our own term so earlier entries and reads can be committed.
+        Entry noop = appendAsLeader(EntryKind.NOOP, new byte[0]);
+        // Dissertation §4.1 (and the 2015 single-server change fix): no membership change before
+        // an entry of this term is committed.
+        pendingConfigIndex = noop.index();
+        maybeCommit();
+        broadcastAppends();
+    }
+
+    private void syncProgressWithConfiguration() {
+        if (role != Role.LEADER) {
+            return;
+        }
+        for (Member m : configuration.members()) {
+            if (!m.id().equals(selfId) && !progressById.containsKey(m.id())) {
+                Progress p = new Progress(m.id(), log.lastIndex() + 1);
+                p.recentlyActive = true;
+                progressById.put(m.id(), p);
+            }
+        }
+        progressById.keySet().removeIf(id -> !configuration.contains(id));
+        if (transferTarget != null && !configuration.isVoter(transferTarget)) {
+            transferTarget = null;
+        }
+    }
+
+    private void recomputeConfiguration() {
+        Map.Entry<Long, Configuration> last = configurationsByIndex.lastEntry();
+        configuration = last == null ? baseConfiguration : last.getValue();
+        syncProgressWithConfiguration();
+    }
+
+    private void resetRandomizedElectionTimeout() {
+        // §5.2: randomized timeouts make split votes rare.
+        randomizedElectionTimeoutTicks = config.electionTimeoutTicks() + random.nextInt(config.electionTimeoutTicks());
+    }
+
+    // ------------------------------------------------------------------ replication
+
+    /** §5.3, §5.4.2: commit the highest index stored on a majority, but only if it is of our term. */
+    private boolean maybeCommit() {
+        Map<String, Long> matches = new HashMap<>();
+        for (Progress p : progressById.values()) {
+            matches.put(p.id, p.matchIndex);
+        }
+        matches.put(selfId, log.persistedIndex());
+        long candidate = Quorum.committedIndex(configuration.voterIds(), matches);
+        if (candidate > log.commitIndex() && log.termAt(candidate) == currentTerm) {
+            log.commitTo(candidate);
+            onCommitAdvanced();
+            return true;
+        }
+        return false;
+    }
+
+    private void onCommitAdvanced() {
+        // A leader removed by a committed configuration hands over by stepping down (dissertation §4.2.2).
+        if (role == Role.LEADER && !configuration.contains(selfId)
+                && configurationsByIndex.isEmpty() == false
+                && configurationsByIndex.lastKey() <= log.commitIndex()) {
+            becomeFollower(currentTerm, null);
+        }
+    }
+
+    private void broadcastAppends() {
+        for (Progress p : progressById.values()) {
+            sendAppendsWhileAllowed(p);
+        }
+    }
+
+    private void sendAppendsWhileAllowed(Progress p) {
+        // Bounded by the inflight window; each iteration sends at least one entry.
+        while (!p.isPaused(config.maxInflightAppends()) && p.nextIndex <= log.lastIndex()) {
+            if (!sendAppend(p)) {
+                return;
+            }
+        }
+    }
+
+    /** Sends the next AppendEntries (or snapshot) to {@code p}; returns false if nothing was sent. */
+    private boolean sendAppend(Progress p) {
+        long prevIndex = p.nextIndex - 1;
+        long prevTerm = log.termAt(prevIndex);
+        if (prevTerm < 0) {
+            startSnapshotTransfer(p);
+            return false;
+        }
+        List<Entry> entries = log.slice(p.nextIndex, log.lastIndex(), config.maxEntriesPerAppend(),
+                config.maxBytesPerAppend());
+        send(new AppendEntries(currentTerm, selfId, p.id, prevIndex, prevTerm, entries, log.commitIndex(), 0));
+        if (p.state == Progress.State.REPLICATE && !entries.isEmpty()) {
+            long last = entries.get(entries.size() - 1).index();
+            p.nextIndex = last + 1;
+            p.inflightLastIndexes.addLast(last);
+        } else if (p.state == Progress.State.PROBE) {
+            p.probeSent = true;
+        }
+        return !entries.isEmpty();
+    }
+
+    private void startSnapshotTransfer(Progress p) {
+        if (latestSnapshot == null) {
+            throw new IllegalStateException("log compacted below " + p.nextIndex + " without a snapshot");
+        }
+        p.becomeSnapshot(latestSnapshot);
+        sendSnapshotChunk(p);
+    }
+
+    private void sendSnapshotChunk(Progress p) {
+        Snapshot s = p.snapshotInFlight;
+        int offset = (int) p.snapshotNextOffset;
+        int length = Math.min(config.snapshotChunkBytes(), s.data().length - offset);
+        byte[] chunk = Arrays.copyOfRange(s.data(), offset, offset + length);
+        boolean done = offset + length == s.data().length;
+        p.ticksSinceSnapshotChunk = 0;
+        p.snapshotNextOffset = offset + length;
+        send(new InstallSnapshot(currentTerm, selfId, p.id, s.meta(), offset, chunk, done, s.data().length));
+    }
+
+    private void broadcastHeartbeats(long round) {
+        for (Progress p : progressById.values()) {
+            if (p.state == Progress.State.PROBE) {
+                // In PROBE the heartbeat is the probe itself, re-sent in case it or its answer was lost.
+                p.probeSent = false;
+                sendAppend(p);
+                if (round == 0) {
+                    continue;
+                }
+            }
+            // A heartbeat's previous entry is one the follower is known to have, so it is never
+            // rejected because pipelined appends are still in flight.
+            long prevIndex = p.matchIndex;
+            long prevTerm = log.termAt(prevIndex);
+            if (prevTerm < 0) {
+                prevIndex = 0;
+                prevTerm = 0;
+            }
+            long commit = Math.min(log.commitIndex(), p.matchIndex);
+            send(new AppendEntries(currentTerm, selfId, p.id, prevIndex, prevTerm, List.of(), commit, round));
+        }
+    }
+
+    // ------------------------------------------------------------------ ReadIndex
+
+    private boolean committedInCurrentTerm() {
+        return log.termAt(log.commitIndex()) == currentTerm;
+    }
+
+    /** Starts a confirmation round for the reads that have none yet. */
+    private void startReadRound() {
+        if (role != Role.LEADER || readsAwaitingRound.isEmpty() || !committedInCurrentTerm()) {
+            return;
+        }
+        readRound++;
+        for (PendingRead read : readsAwaitingRound) {
+            read.index = log.commitIndex();
+            read.round = readRound;
+            read.acknowledgedBy.add(selfId);
+            readsAwaitingQuorum.add(read);
+        }
+        readsAwaitingRound.clear();
+        releaseConfirmedReads();
+        if (!readsAwaitingQuorum.isEmpty()) {
+            broadcastHeartbeats(readRound);
+        }
+    }
+
+    private void acknowledgeReadRound(String from, long round) {
+        for (PendingRead read : readsAwaitingQuorum) {
+            if (read.round <= round) {
+                read.acknowledgedBy.add(from);
+            }
+        }
+        releaseConfirmedReads();
+    }
+
+    private void releaseConfirmedReads() {
+        Set<String> voters = configuration.voterIds();
+        Iterator<PendingRead> it = readsAwaitingQuorum.iterator();
+        while (it.hasNext()) {
+            PendingRead read = it.next();
+            if (!Quorum.hasMajority(voters, read.acknowledgedBy)) {
+                return;
+            }
+            readStates.add(new ReadState(read.readId, read.index));
+            it.remove();
+        }
+    }
+
+    // ------------------------------------------------------------------ Ready
+
+    /** Whether {@link #ready()} has anything for the driver. */
+    public boolean hasReady() {
+        assertNoReadyInFlight();
+        startReadRound();
+        return !currentHardState().equals(lastPersistedHardState)
+                || log.persistedIndex() < log.lastIndex()
+                || snapshotToInstall != null
+                || !outbox.isEmpty()
+                || log.appliedIndex() < log.commitIndex()
+                || !readStates.isEmpty()
+                || !failedReads.isEmpty();
+    }
+
+    /** Collects the work for the driver; see {@link Ready} for what the driver must do with it. */
+    public Ready ready() {
+        assertNoReadyInFlight();
+        startReadRound();
+        HardState hardState = currentHardState();
+        Ready ready = new Ready(
+                hardState.equals(lastPersistedHardState) ? null : hardState,
+                log.unpersistedEntries(),
+                snapshotToInstall,
+                List.copyOf(outbox),
+                log.committedUnapplied(MAX_APPLY_ENTRIES_PER_READY),
+                List.copyOf(readStates),
+                List.copyOf(failedReads),
+                new SoftState(role, currentTerm, leaderId));
+        outbox.clear();
+        readStates.clear();
+        failedReads.clear();
+        snapshotToInstall = null;
+        readyInFlight = ready;
+        return ready;
+    }
+
+    /** Acknowledges that the driver persisted, sent and applied {@code ready}. */
+    public void advance(Ready ready) {
+        if (ready != readyInFlight) {
+            throw new IllegalStateException("advance() must be called with the Ready returned by ready()");
+        }
+        readyInFlight = null;
+        if (ready.hardState() != null) {
+            lastPersistedHardState = ready.hardState();
+        }
+        if (!ready.entriesToPersist().isEmpty()) {
+            log.markPersisted(ready.entriesToPersist().get(ready.entriesToPersist().size() - 1).index());
+        }
+        if (!ready.committedEntries().isEmpty()) {
+            log.markApplied(ready.committedEntries().get(ready.committedEntries().size() - 1).index());
+        }
+        if (role == Role.LEADER) {
+            maybeCommit();
+        }
+    }
+
+    private HardState currentHardState() {
+        return new HardState(currentTerm, votedFor, log.commitIndex());
+    }
+
+    private void send(Message m) {
+        outbox.add(m);
+    }
+
+    private void assertNoReadyInFlight() {
+        if (readyInFlight != null) {
+            throw new IllegalStateException("a Ready is in flight: call advance() first");
+        }
+    }
+
+    /** A read waiting for the leader to confirm it still leads (dissertation §6.4). */
+    private static final class PendingRead {
+        final long readId;
+        long index;
+        long round;
+        final Set<String> acknowledgedBy = new HashSet<>();
+
+        PendingRead(long readId) {
+            this.readId = readId;
+        }
+    }
+
+    /** Snapshot chunks received so far from the leader. */
+    private static final class IncomingSnapshot {
+        final SnapshotMeta meta;
+        final long totalBytes;
+        final byte[] data;
+        long receivedBytes;
+
+        IncomingSnapshot(SnapshotMeta meta, long totalBytes) {
+            if (totalBytes < 0 || totalBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("snapshot of " + totalBytes + " bytes is too large");
+            }
+            this.meta = meta;
+            this.totalBytes = totalBytes;
+            this.data = new byte[(int) totalBytes];
+        }
+
+        void append(byte[] chunk) {
+            System.arraycopy(chunk, 0, data, (int) receivedBytes, chunk.length);
+            receivedBytes += chunk.length;
+        }
+    }
+}

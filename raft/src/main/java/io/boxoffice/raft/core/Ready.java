@@ -1,0 +1,43 @@
+package io.boxoffice.raft.core;
+
+import io.boxoffice.raft.core.message.Message;
+import java.util.List;
+
+/**
+ * A batch of work the core hands to its driver. The driver must, in this order (STYLE: persist,
+ * then send, then apply):
+ * <ol>
+ *   <li>persist {@link #snapshotToInstall}, {@link #entriesToPersist} and {@link #hardState}
+ *       in one synced write: entries replace any stored entries from the first one's index on;</li>
+ *   <li>send {@link #messages} (they may promise what was just persisted, e.g. a vote);</li>
+ *   <li>restore the state machine from {@link #snapshotToInstall} if set, then apply
+ *       {@link #committedEntries} in order, then serve {@link #readStates};</li>
+ *   <li>call {@link RaftNode#advance(Ready)} with this same object.</li>
+ * </ol>
+ *
+ * @param hardState         hard state to persist, or {@code null} if unchanged
+ * @param entriesToPersist  entries to write (possibly overwriting a conflicting suffix)
+ * @param snapshotToInstall snapshot received from the leader, or {@code null}
+ * @param messages          messages to send after persisting
+ * @param committedEntries  entries now committed and persisted locally, ready to apply, in order
+ * @param readStates        linearizable reads confirmed by a quorum: serve once applied ≥ index
+ * @param failedReads       read ids that cannot be confirmed (leadership lost)
+ * @param softState         role, leader and term after this batch (for routing and metrics)
+ */
+public record Ready(HardState hardState, List<Entry> entriesToPersist, Snapshot snapshotToInstall,
+                    List<Message> messages, List<Entry> committedEntries, List<ReadState> readStates,
+                    List<Long> failedReads, SoftState softState) {
+
+    public Ready {
+        entriesToPersist = List.copyOf(entriesToPersist);
+        messages = List.copyOf(messages);
+        committedEntries = List.copyOf(committedEntries);
+        readStates = List.copyOf(readStates);
+        failedReads = List.copyOf(failedReads);
+    }
+
+    /** {@code true} when the batch needs a write to stable storage. */
+    public boolean needsPersist() {
+        return hardState != null || !entriesToPersist.isEmpty() || snapshotToInstall != null;
+    }
+}

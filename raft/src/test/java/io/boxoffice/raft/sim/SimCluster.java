@@ -1,0 +1,544 @@
+package io.boxoffice.raft.sim;
+
+import io.boxoffice.raft.core.ConfigChange;
+import io.boxoffice.raft.core.Configuration;
+import io.boxoffice.raft.core.Entry;
+import io.boxoffice.raft.core.EntryKind;
+import io.boxoffice.raft.core.Member;
+import io.boxoffice.raft.core.RaftConfig;
+import io.boxoffice.raft.core.Ready;
+import io.boxoffice.raft.core.Role;
+import io.boxoffice.raft.core.Snapshot;
+import io.boxoffice.raft.core.message.Message;
+import io.boxoffice.raft.errors.RaftException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A whole Raft cluster driven from one seed: simulated time, a lossy reordering network,
+ * partitions, crashes that lose unsynced writes, restarts, leadership transfers, membership changes
+ * and snapshots. The production {@code RaftNode} runs unchanged; only clock, network and disk are
+ * simulated. After every step the safety properties of Figure 3 of the Raft paper are checked.
+ */
+final class SimCluster {
+
+    static final int TICK_MILLIS = 10;
+    static final int TRACE_EVENTS_KEPT = 300;
+
+    private final long seed;
+    private final Random random;
+    private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    private final PriorityQueue<InFlight> network = new PriorityQueue<>();
+    private final Set<String> blockedLinks = new HashSet<>();
+    private long nowMillis;
+    private long messageSequence;
+    private int nextSpareNumber;
+
+    // Fault intensity, changed by the schedule.
+    double dropRate = 0.05;
+    double duplicateRate = 0.02;
+    int maxDelayMillis = 12;
+
+    // Invariant bookkeeping.
+    private final Map<Long, String> leaderByTerm = new HashMap<>();
+    private final Map<Long, Long> committedTermByIndex = new HashMap<>();
+    private final Map<Long, Integer> committedDataHashByIndex = new HashMap<>();
+    private final Map<Long, Long> appliedHashByIndex = new HashMap<>();
+    private final Map<String, Long> leaderTermChecked = new HashMap<>();
+    private final ArrayDeque<String> trace = new ArrayDeque<>();
+    private long proposalsAccepted;
+    private long highestCommitSeen;
+
+    SimCluster(long seed, int voterCount) {
+        this.seed = seed;
+        this.random = new Random(seed);
+        List<Member> members = new ArrayList<>();
+        for (int i = 1; i <= voterCount; i++) {
+            members.add(new Member("n" + i, "n" + i + ":7000", true));
+        }
+        nextSpareNumber = voterCount + 1;
+        Configuration bootstrap = new Configuration(members);
+        for (Member m : members) {
+            SimNode node = new SimNode(m.id());
+            nodes.put(m.id(), node);
+            node.start(raftConfig(m.id()), new Random(random.nextLong()), bootstrap);
+        }
+    }
+
+    static RaftConfig raftConfig(String id) {
+        // Small batches and chunks so that pipelining limits and chunked snapshots are exercised.
+        return RaftConfig.defaults(id).withElectionTimeoutTicks(10).withHeartbeatIntervalTicks(1)
+                .withLimits(4, 3, 4096, 512);
+    }
+
+    long nowMillis() {
+        return nowMillis;
+    }
+
+    long proposalsAccepted() {
+        return proposalsAccepted;
+    }
+
+    int termsWithLeader() {
+        return leaderByTerm.size();
+    }
+
+    long highestCommitSeen() {
+        return highestCommitSeen;
+    }
+
+    // ---------------------------------------------------------------- the step loop
+
+    /** Advances simulated time by one millisecond. */
+    void step() {
+        nowMillis++;
+        deliverDueMessages();
+        for (SimNode node : nodes.values()) {
+            if (!node.isUp() && node.restartAtMillis >= 0 && nowMillis >= node.restartAtMillis) {
+                restart(node);
+            }
+        }
+        for (SimNode node : nodes.values()) {
+            // Each node ticks on its own phase, so clocks are not in lockstep.
+            if (node.isUp() && (nowMillis + Math.abs(node.id.hashCode())) % TICK_MILLIS == 0) {
+                node.raft.tick();
+            }
+        }
+        for (SimNode node : nodes.values()) {
+            processReadies(node);
+        }
+        checkInvariants();
+    }
+
+    private void deliverDueMessages() {
+        // Bounded: at most the messages in flight right now.
+        int budget = network.size();
+        while (budget-- > 0 && !network.isEmpty() && network.peek().deliverAtMillis <= nowMillis) {
+            InFlight f = network.poll();
+            SimNode to = nodes.get(f.message.to());
+            if (to == null || !to.isUp() || blockedLinks.contains(link(f.message.from(), f.message.to()))) {
+                continue;
+            }
+            to.raft.step(f.message);
+        }
+    }
+
+    private void processReadies(SimNode node) {
+        for (int rounds = 0; rounds < 100 && node.isUp() && node.raft.hasReady(); rounds++) {
+            Ready ready = node.raft.ready();
+            if (ready.needsPersist() && random.nextDouble() < crashDuringPersistRate) {
+                // The process dies before its write reached the disk: the batch, and the
+                // messages that depended on it, are lost.
+                record(node.id + " crashed before persisting " + ready.entriesToPersist().size() + " entries");
+                crash(node, 50 + random.nextInt(400));
+                return;
+            }
+            node.disk.write(ready.hardState(), ready.entriesToPersist(), ready.snapshotToInstall());
+            for (Message m : ready.messages()) {
+                sendOverNetwork(m);
+            }
+            if (ready.snapshotToInstall() != null) {
+                node.stateMachine.restore(ready.snapshotToInstall().data());
+                node.appliedSinceSnapshot = 0;
+                record(node.id + " installed snapshot " + ready.snapshotToInstall().meta());
+            }
+            for (Entry e : ready.committedEntries()) {
+                applyEntry(node, e);
+            }
+            node.raft.advance(ready);
+            maybeCompact(node);
+        }
+    }
+
+    double crashDuringPersistRate = 0.0;
+
+    private void applyEntry(SimNode node, Entry e) {
+        Long committedTerm = committedTermByIndex.get(e.index());
+        if (committedTerm != null && committedTerm != e.term()) {
+            fail("State Machine Safety: " + node.id + " applies " + e + " but " + committedTerm
+                    + " was committed at that index");
+        }
+        if (e.kind() == EntryKind.COMMAND) {
+            node.stateMachine.apply(e.index(), e.data());
+        } else {
+            node.stateMachine.skip(e.index());
+        }
+        Long expected = appliedHashByIndex.putIfAbsent(e.index(), node.stateMachine.hash);
+        if (expected != null && expected != node.stateMachine.hash) {
+            fail("State Machine Safety: " + node.id + " has state " + node.stateMachine.hash + " after index "
+                    + e.index() + ", another replica had " + expected);
+        }
+        node.appliedSinceSnapshot++;
+    }
+
+    private void maybeCompact(SimNode node) {
+        if (node.appliedSinceSnapshot >= 25 && random.nextDouble() < 0.3) {
+            long index = node.stateMachine.appliedIndex;
+            byte[] data = node.stateMachine.snapshot();
+            node.raft.compact(index, data);
+            node.disk.compact(new Snapshot(new io.boxoffice.raft.core.SnapshotMeta(index,
+                    node.raft.termAt(index) >= 0 ? node.raft.termAt(index) : node.disk.termAt(index),
+                    node.raft.status().configuration()), data));
+            node.appliedSinceSnapshot = 0;
+        }
+    }
+
+    private void sendOverNetwork(Message m) {
+        if (random.nextDouble() < dropRate) {
+            return;
+        }
+        int copies = random.nextDouble() < duplicateRate ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            long delay = 1 + random.nextInt(maxDelayMillis);
+            if (random.nextDouble() < 0.02) {
+                delay += random.nextInt(100); // a slow message, overtaken by later ones
+            }
+            network.add(new InFlight(nowMillis + delay, messageSequence++, m));
+        }
+    }
+
+    // ---------------------------------------------------------------- client actions
+
+    /** Proposes a command to a node that believes it leads. Returns whether one accepted it. */
+    boolean proposeToSomeLeader() {
+        List<SimNode> leaders = leaders();
+        if (leaders.isEmpty()) {
+            return false;
+        }
+        SimNode leader = leaders.get(random.nextInt(leaders.size()));
+        byte[] command = new byte[8 + random.nextInt(40)];
+        random.nextBytes(command);
+        try {
+            if (random.nextInt(4) == 0) {
+                leader.raft.proposeBatch(List.of(command, command.clone(), new byte[] {1, 2, 3}));
+            } else {
+                leader.raft.propose(command);
+            }
+            proposalsAccepted++;
+            return true;
+        } catch (RaftException expected) {
+            return false;
+        }
+    }
+
+    void readIndexOnSomeLeader() {
+        for (SimNode leader : leaders()) {
+            try {
+                leader.raft.readIndex(random.nextLong());
+            } catch (RaftException expected) {
+                // Not leader any more or too many reads: both fine here.
+            }
+        }
+    }
+
+    List<SimNode> leaders() {
+        List<SimNode> leaders = new ArrayList<>();
+        for (SimNode n : nodes.values()) {
+            if (n.isUp() && n.raft.role() == Role.LEADER) {
+                leaders.add(n);
+            }
+        }
+        return leaders;
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    void crash(SimNode node, int downMillis) {
+        node.crash();
+        node.restartAtMillis = nowMillis + downMillis;
+        record("crash " + node.id + " for " + downMillis + "ms");
+    }
+
+    void crashLeader() {
+        List<SimNode> leaders = leaders();
+        if (!leaders.isEmpty()) {
+            crash(leaders.get(random.nextInt(leaders.size())), 20 + random.nextInt(600));
+        }
+    }
+
+    /** Cuts the current leader off from everyone, both ways. */
+    void isolateLeader() {
+        for (SimNode leader : leaders()) {
+            for (String other : nodes.keySet()) {
+                if (!other.equals(leader.id)) {
+                    blockedLinks.add(link(leader.id, other));
+                    blockedLinks.add(link(other, leader.id));
+                }
+            }
+            record("isolate leader " + leader.id);
+        }
+    }
+
+    void crashRandomNode() {
+        List<SimNode> up = upNodes();
+        if (!up.isEmpty()) {
+            crash(up.get(random.nextInt(up.size())), 20 + random.nextInt(600));
+        }
+    }
+
+    private void restart(SimNode node) {
+        node.restartAtMillis = -1;
+        node.start(raftConfig(node.id), new Random(random.nextLong()), node.bootstrap);
+        leaderTermChecked.remove(node.id);
+        record("restart " + node.id + " from " + node.disk.hardState + " last=" + node.disk.lastIndex());
+    }
+
+    void partitionRandomly() {
+        blockedLinks.clear();
+        List<String> ids = new ArrayList<>(nodes.keySet());
+        Set<String> side = new HashSet<>();
+        for (String id : ids) {
+            if (random.nextBoolean()) {
+                side.add(id);
+            }
+        }
+        for (String a : ids) {
+            for (String b : ids) {
+                if (side.contains(a) != side.contains(b)) {
+                    blockedLinks.add(link(a, b));
+                }
+            }
+        }
+        record("partition " + side + " | rest");
+    }
+
+    void cutOneWayLink() {
+        List<String> ids = new ArrayList<>(nodes.keySet());
+        String a = ids.get(random.nextInt(ids.size()));
+        String b = ids.get(random.nextInt(ids.size()));
+        if (!a.equals(b)) {
+            blockedLinks.add(link(a, b));
+            record("cut link " + a + " -> " + b);
+        }
+    }
+
+    void heal() {
+        blockedLinks.clear();
+        record("heal network");
+    }
+
+    void transferLeadershipRandomly() {
+        for (SimNode leader : leaders()) {
+            List<String> voters = new ArrayList<>(leader.raft.configuration().voterIds());
+            String target = voters.get(random.nextInt(voters.size()));
+            try {
+                leader.raft.transferLeadership(target);
+                record("transfer " + leader.id + " -> " + target);
+            } catch (RaftException expected) {
+                // Target not a voter any more, or not leader: fine.
+            }
+        }
+    }
+
+    /** Grows by a learner, promotes caught-up learners, or removes a voter (one change at a time). */
+    void changeMembershipRandomly() {
+        List<SimNode> leaders = leaders();
+        if (leaders.isEmpty()) {
+            return;
+        }
+        SimNode leader = leaders.get(0);
+        Configuration config = leader.raft.configuration();
+        try {
+            List<Member> learners = config.members().stream().filter(m -> !m.voter()).toList();
+            if (!learners.isEmpty()) {
+                leader.raft.proposeConfigChange(new ConfigChange.Promote(learners.get(0).id()));
+                record("promote " + learners.get(0).id());
+            } else if (config.voterIds().size() <= 3 || random.nextBoolean()) {
+                String id = "n" + nextSpareNumber;
+                leader.raft.proposeConfigChange(new ConfigChange.AddLearner(id, id + ":7000"));
+                nextSpareNumber++;
+                SimNode fresh = new SimNode(id);
+                nodes.put(id, fresh);
+                fresh.start(raftConfig(id), new Random(random.nextLong()), Configuration.EMPTY);
+                record("add learner " + id);
+            } else {
+                List<String> voters = new ArrayList<>(config.voterIds());
+                String victim = voters.get(random.nextInt(voters.size()));
+                leader.raft.proposeConfigChange(new ConfigChange.Remove(victim));
+                removedPendingShutdown.add(victim);
+                record("remove " + victim);
+            }
+        } catch (RaftException expected) {
+            // A change is pending or the learner is not caught up: try again later.
+        }
+    }
+
+    private final Set<String> removedPendingShutdown = new HashSet<>();
+
+    /** Operators shut a removed member down once its removal is committed. */
+    private void shutDownRemovedMembers() {
+        List<SimNode> leaders = leaders();
+        if (leaders.isEmpty()) {
+            return;
+        }
+        for (String id : new ArrayList<>(removedPendingShutdown)) {
+            boolean committedRemoval = true;
+            for (SimNode leader : leaders) {
+                if (leader.raft.configuration().contains(id)
+                        || leader.raft.commitIndex() < leader.raft.lastIndex()) {
+                    committedRemoval = false;
+                }
+            }
+            SimNode node = nodes.get(id);
+            if (committedRemoval && node != null) {
+                node.crash();
+                node.restartAtMillis = -1;
+                nodes.remove(id);
+                removedPendingShutdown.remove(id);
+                record("shut down removed member " + id);
+            }
+        }
+    }
+
+    void restartEveryone() {
+        for (SimNode node : nodes.values()) {
+            if (!node.isUp()) {
+                restart(node);
+            }
+        }
+    }
+
+    List<SimNode> upNodes() {
+        return nodes.values().stream().filter(SimNode::isUp).toList();
+    }
+
+    // ---------------------------------------------------------------- invariants
+
+    private void checkInvariants() {
+        shutDownRemovedMembers();
+        for (SimNode node : nodes.values()) {
+            if (!node.isUp()) {
+                continue;
+            }
+            if (node.raft.role() == Role.LEADER) {
+                long term = node.raft.currentTerm();
+                String previous = leaderByTerm.putIfAbsent(term, node.id);
+                if (previous != null && !previous.equals(node.id)) {
+                    fail("Election Safety: both " + previous + " and " + node.id + " lead term " + term);
+                }
+                if (!Long.valueOf(term).equals(leaderTermChecked.get(node.id))) {
+                    checkLeaderCompleteness(node);
+                    leaderTermChecked.put(node.id, term);
+                }
+            }
+            recordCommitted(node);
+        }
+        if (nowMillis % 50 == 0) {
+            checkLogMatching();
+        }
+    }
+
+    /** Records entries a node reports committed; a second, different entry at an index is a violation. */
+    private void recordCommitted(SimNode node) {
+        long commit = Math.min(node.raft.commitIndex(), node.disk.lastIndex());
+        highestCommitSeen = Math.max(highestCommitSeen, commit);
+        for (long i = Math.max(node.disk.snapshotIndex() + 1, commit - 50); i <= commit; i++) {
+            Entry e = node.disk.entryAt(i);
+            Long term = committedTermByIndex.putIfAbsent(i, e.term());
+            Integer dataHash = committedDataHashByIndex.putIfAbsent(i, Arrays.hashCode(e.data()));
+            if ((term != null && term != e.term()) || (dataHash != null && dataHash != Arrays.hashCode(e.data()))) {
+                fail("State Machine Safety: " + node.id + " committed " + e + " at an index where term " + term
+                        + " was committed");
+            }
+        }
+    }
+
+    /** §5.4.1 Leader Completeness: a new leader holds every entry committed before. */
+    private void checkLeaderCompleteness(SimNode leader) {
+        for (Map.Entry<Long, Long> c : committedTermByIndex.entrySet()) {
+            long index = c.getKey();
+            if (index <= leader.disk.snapshotIndex()) {
+                continue;
+            }
+            long term = index <= leader.raft.lastIndex() ? leader.raft.termAt(index) : -1;
+            if (term != c.getValue()) {
+                fail("Leader Completeness: " + leader.id + " leads term " + leader.raft.currentTerm()
+                        + " but has term " + term + " at committed index " + index + " (committed term "
+                        + c.getValue() + ")");
+            }
+        }
+    }
+
+    /** §5.3 Log Matching: same index and term implies identical logs up to that index. */
+    private void checkLogMatching() {
+        List<SimNode> list = new ArrayList<>(nodes.values());
+        for (int a = 0; a < list.size(); a++) {
+            for (int b = a + 1; b < list.size(); b++) {
+                SimDisk x = list.get(a).disk;
+                SimDisk y = list.get(b).disk;
+                long low = Math.max(x.snapshotIndex(), y.snapshotIndex()) + 1;
+                long high = Math.min(x.lastIndex(), y.lastIndex());
+                long matchedUpTo = -1;
+                for (long i = high; i >= low; i--) {
+                    if (x.termAt(i) == y.termAt(i)) {
+                        matchedUpTo = i;
+                        break;
+                    }
+                }
+                for (long i = low; i <= matchedUpTo; i++) {
+                    if (!x.entryAt(i).equals(y.entryAt(i))) {
+                        fail("Log Matching: " + list.get(a).id + " and " + list.get(b).id + " agree at index "
+                                + matchedUpTo + " but differ at " + i + ": " + x.entryAt(i) + " vs " + y.entryAt(i));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every member that is up has applied the same state up to the lowest applied index. */
+    void checkReplicasConverged() {
+        for (SimNode n : upNodes()) {
+            Long expected = appliedHashByIndex.get(n.stateMachine.appliedIndex);
+            if (n.stateMachine.appliedIndex > 0 && expected != null && expected != n.stateMachine.hash) {
+                fail("replica " + n.id + " diverged at " + n.stateMachine.appliedIndex);
+            }
+        }
+    }
+
+    void record(String event) {
+        if (trace.size() >= TRACE_EVENTS_KEPT) {
+            trace.pollFirst();
+        }
+        trace.addLast(nowMillis + "ms " + event);
+    }
+
+    void fail(String violation) {
+        StringBuilder state = new StringBuilder();
+        for (SimNode n : nodes.values()) {
+            state.append("\n  ").append(n.id).append(": ").append(n.isUp() ? n.raft.status().toString() : "down");
+        }
+        throw new SimulationFailure(seed, violation + "\n  nodes:" + state, String.join("\n", trace));
+    }
+
+    private static String link(String from, String to) {
+        return from + "->" + to;
+    }
+
+    private record InFlight(long deliverAtMillis, long sequence, Message message) implements Comparable<InFlight> {
+        @Override
+        public int compareTo(InFlight o) {
+            int c = Long.compare(deliverAtMillis, o.deliverAtMillis);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+
+    /** A violated invariant, with the seed that replays it and the last events before it. */
+    static final class SimulationFailure extends AssertionError {
+        final long seed;
+
+        SimulationFailure(long seed, String violation, String trace) {
+            super(violation + "\n  replay with: ./mvnw -pl raft test -Dtest=RaftSimulationTest#replay -Dsim.seed="
+                    + seed + "\n  last events:\n" + trace);
+            this.seed = seed;
+        }
+    }
+}
