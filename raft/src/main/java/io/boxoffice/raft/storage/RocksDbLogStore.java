@@ -1,0 +1,294 @@
+package io.boxoffice.raft.storage;
+
+import io.boxoffice.raft.core.Entry;
+import io.boxoffice.raft.core.HardState;
+import io.boxoffice.raft.core.Snapshot;
+import io.boxoffice.raft.core.SnapshotMeta;
+import io.boxoffice.raft.errors.StorageException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * A {@link LogStore} on RocksDB (layout after SOFAJRaft's log store, without its swallowed errors).
+ *
+ * <p>Column families: {@code entries} (key: 8-byte big-endian index, so key order is log order),
+ * {@code meta} (hard state, member id, snapshot meta) and {@code snapshot} (snapshot bytes, fine up
+ * to tens of megabytes). Every {@link #write} is one atomic {@link WriteBatch}, synced when the batch
+ * asks for it; a conflicting suffix and compacted prefixes are removed with {@code deleteRange}.
+ * Every value carries a CRC32C (see {@link StorageCodec}), checked by {@link #load()}.
+ *
+ * <p>After any {@link StorageException} the store refuses further writes: what became durable is
+ * unknown, so the only safe continuation is a restart that reloads from disk.
+ */
+public final class RocksDbLogStore implements LogStore {
+
+    private static final byte[] HARD_STATE_KEY = "hard_state".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] MEMBER_ID_KEY = "member_id".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SNAPSHOT_META_KEY = "snapshot_meta".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SNAPSHOT_DATA_KEY = "snapshot_data".getBytes(StandardCharsets.UTF_8);
+    /** Exclusive upper bound of every entry key; no entry can have this index. */
+    private static final byte[] END_OF_LOG_KEY = StorageCodec.indexKey(Long.MAX_VALUE);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path directory;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions columnFamilyOptions;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private final RocksDB db;
+    private final ColumnFamilyHandle entriesFamily;
+    private final ColumnFamilyHandle metaFamily;
+    private final ColumnFamilyHandle snapshotFamily;
+    private final WriteOptions syncedWrite;
+    private final WriteOptions unsyncedWrite;
+
+    /** Mirrors of what is on disk, so appends need no read to know whether to truncate. */
+    private long snapshotIndex;
+    private long lastIndex;
+    private boolean loaded;
+    private boolean failed;
+    private boolean closed;
+
+    /** Opens (creating if needed) the store in {@code directory}. */
+    public RocksDbLogStore(Path directory) {
+        this.directory = directory;
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new StorageException("cannot create log directory " + directory, e);
+        }
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        columnFamilyOptions = new ColumnFamilyOptions();
+        List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnFamilyOptions),
+                new ColumnFamilyDescriptor(bytes("entries"), columnFamilyOptions),
+                new ColumnFamilyDescriptor(bytes("meta"), columnFamilyOptions),
+                new ColumnFamilyDescriptor(bytes("snapshot"), columnFamilyOptions));
+        try {
+            db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            columnFamilyOptions.close();
+            dbOptions.close();
+            throw new StorageException("cannot open RocksDB log store in " + directory, e);
+        }
+        entriesFamily = handles.get(1);
+        metaFamily = handles.get(2);
+        snapshotFamily = handles.get(3);
+        syncedWrite = new WriteOptions().setSync(true);
+        unsyncedWrite = new WriteOptions().setSync(false);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public PersistentState load() {
+        ensureUsable();
+        try {
+            HardState hardState = readHardState();
+            Snapshot snapshot = readSnapshot();
+            snapshotIndex = snapshot == null ? 0 : snapshot.meta().index();
+            List<Entry> entries = readEntries(snapshotIndex);
+            lastIndex = entries.isEmpty() ? snapshotIndex : entries.get(entries.size() - 1).index();
+            if (hardState.commitIndex() > lastIndex) {
+                throw new StorageException("stored commit index " + hardState.commitIndex()
+                        + " is beyond the last stored index " + lastIndex + ": synced entries were lost");
+            }
+            loaded = true;
+            return new PersistentState(hardState, snapshot, entries);
+        } catch (RocksDBException e) {
+            throw fail("cannot read the log store in " + directory, e);
+        } catch (StorageException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    @Override
+    public void write(PersistBatch batch) {
+        ensureLoaded();
+        List<Entry> toAppend = LogWriteRules.entriesAfterSnapshot(batch, snapshotIndex);
+        long nextSnapshotIndex = snapshotIndex;
+        long nextLastIndex = lastIndex;
+        try (WriteBatch writes = new WriteBatch()) {
+            Snapshot snapshot = batch.snapshot();
+            if (snapshot != null && snapshot.meta().index() > snapshotIndex) {
+                boolean logHoldsSnapshotEntry = termAt(snapshot.meta().index()) == snapshot.meta().term();
+                putSnapshot(writes, snapshot);
+                long deleteBelow = logHoldsSnapshotEntry ? snapshot.meta().index() + 1 : Long.MAX_VALUE;
+                writes.deleteRange(entriesFamily, StorageCodec.indexKey(0), StorageCodec.indexKey(deleteBelow));
+                nextSnapshotIndex = snapshot.meta().index();
+                nextLastIndex = logHoldsSnapshotEntry ? Math.max(lastIndex, nextSnapshotIndex) : nextSnapshotIndex;
+            }
+            if (!toAppend.isEmpty()) {
+                long first = toAppend.get(0).index();
+                LogWriteRules.requireNoGap(first, nextLastIndex);
+                if (first <= nextLastIndex) {
+                    // §5.3: a conflicting suffix is replaced; everything from `first` on goes.
+                    writes.deleteRange(entriesFamily, StorageCodec.indexKey(first), END_OF_LOG_KEY);
+                }
+                for (Entry entry : toAppend) {
+                    writes.put(entriesFamily, StorageCodec.indexKey(entry.index()), StorageCodec.encodeEntry(entry));
+                }
+                nextLastIndex = toAppend.get(toAppend.size() - 1).index();
+            }
+            if (batch.hardState() != null) {
+                writes.put(metaFamily, HARD_STATE_KEY, StorageCodec.encodeHardState(batch.hardState()));
+            }
+            if (writes.count() > 0) {
+                db.write(batch.sync() ? syncedWrite : unsyncedWrite, writes);
+            }
+        } catch (RocksDBException e) {
+            throw fail("cannot write to the log store in " + directory, e);
+        }
+        snapshotIndex = nextSnapshotIndex;
+        lastIndex = nextLastIndex;
+    }
+
+    @Override
+    public void saveSnapshot(Snapshot snapshot) {
+        ensureLoaded();
+        long index = snapshot.meta().index();
+        if (index <= snapshotIndex) {
+            return; // An older snapshot than the stored one carries nothing new.
+        }
+        try (WriteBatch writes = new WriteBatch()) {
+            putSnapshot(writes, snapshot);
+            writes.deleteRange(entriesFamily, StorageCodec.indexKey(0), StorageCodec.indexKey(index + 1));
+            db.write(syncedWrite, writes);
+        } catch (RocksDBException e) {
+            throw fail("cannot save the snapshot at index " + index + " in " + directory, e);
+        }
+        snapshotIndex = index;
+        lastIndex = Math.max(lastIndex, index);
+    }
+
+    @Override
+    public Optional<String> memberId() {
+        ensureUsable();
+        try {
+            byte[] value = db.get(metaFamily, MEMBER_ID_KEY);
+            return value == null ? Optional.empty() : Optional.of(StorageCodec.decodeString(value, "member id"));
+        } catch (RocksDBException e) {
+            throw fail("cannot read the member id in " + directory, e);
+        }
+    }
+
+    @Override
+    public void saveMemberId(String memberId) {
+        ensureUsable();
+        try {
+            db.put(metaFamily, syncedWrite, MEMBER_ID_KEY, StorageCodec.encodeString(memberId));
+        } catch (RocksDBException e) {
+            throw fail("cannot save the member id in " + directory, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ColumnFamilyHandle handle : handles) {
+            handle.close();
+        }
+        db.close();
+        syncedWrite.close();
+        unsyncedWrite.close();
+        columnFamilyOptions.close();
+        dbOptions.close();
+    }
+
+    private void putSnapshot(WriteBatch writes, Snapshot snapshot) throws RocksDBException {
+        writes.put(snapshotFamily, SNAPSHOT_DATA_KEY, snapshot.data());
+        writes.put(metaFamily, SNAPSHOT_META_KEY, StorageCodec.encodeSnapshotMeta(snapshot.meta(), snapshot.data()));
+    }
+
+    /** Term of the stored entry at {@code index}, or -1 when there is none. */
+    private long termAt(long index) throws RocksDBException {
+        byte[] value = db.get(entriesFamily, StorageCodec.indexKey(index));
+        return value == null ? -1 : StorageCodec.decodeEntry(value, "entry " + index).term();
+    }
+
+    private HardState readHardState() throws RocksDBException {
+        byte[] value = db.get(metaFamily, HARD_STATE_KEY);
+        return value == null ? HardState.INITIAL : StorageCodec.decodeHardState(value);
+    }
+
+    private Snapshot readSnapshot() throws RocksDBException {
+        byte[] metaValue = db.get(metaFamily, SNAPSHOT_META_KEY);
+        if (metaValue == null) {
+            return null;
+        }
+        byte[] data = db.get(snapshotFamily, SNAPSHOT_DATA_KEY);
+        SnapshotMeta meta = StorageCodec.decodeSnapshotMeta(metaValue, data);
+        return new Snapshot(meta, data);
+    }
+
+    /** Reads and validates every entry: checksums, key/index agreement and contiguity from the snapshot. */
+    private List<Entry> readEntries(long afterIndex) {
+        List<Entry> entries = new ArrayList<>();
+        try (RocksIterator iterator = db.newIterator(entriesFamily)) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                long keyIndex = StorageCodec.indexFromKey(iterator.key());
+                Entry entry = StorageCodec.decodeEntry(iterator.value(), "entry " + keyIndex);
+                long expected = afterIndex + entries.size() + 1;
+                if (entry.index() != keyIndex) {
+                    throw new StorageException("entry stored under index " + keyIndex + " claims index " + entry.index());
+                }
+                if (keyIndex != expected) {
+                    throw new StorageException("log is not contiguous: expected index " + expected + ", found "
+                            + keyIndex + " (snapshot index " + afterIndex + ")");
+                }
+                entries.add(entry);
+            }
+            iterator.status();
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot iterate the log in " + directory, e);
+        }
+        return entries;
+    }
+
+    private StorageException fail(String message, RocksDBException cause) {
+        failed = true;
+        return new StorageException(message + ": " + cause.getMessage(), cause);
+    }
+
+    private void ensureLoaded() {
+        ensureUsable();
+        if (!loaded) {
+            throw new IllegalStateException("load() must be called before writing to the log store");
+        }
+    }
+
+    private void ensureUsable() {
+        if (closed) {
+            throw new StorageException("log store in " + directory + " is closed");
+        }
+        if (failed) {
+            throw new StorageException("log store in " + directory + " failed earlier; restart the node to reload it");
+        }
+    }
+
+    private static byte[] bytes(String name) {
+        return name.getBytes(StandardCharsets.UTF_8);
+    }
+}
