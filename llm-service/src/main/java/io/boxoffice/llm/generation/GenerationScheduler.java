@@ -1,0 +1,337 @@
+package io.boxoffice.llm.generation;
+
+import io.boxoffice.llm.tokenizer.Gpt2Tokenizer;
+import io.boxoffice.llm.tokenizer.Utf8StreamDecoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Continuous batching: one thread owns the model and repeatedly (1) admits waiting requests into
+ * free batch slots, running each prompt once (prefill), then (2) decodes one token for every
+ * active sequence in a single batched model call. Sequences join and leave between steps, so a
+ * long answer never holds up a short one, and eight concurrent requests cost about as much per
+ * step as one (decoding is bound by reading the weights, which the batch shares).
+ *
+ * <p>Bounded: at most {@link SchedulerLimits#batchSizeMax()} active sequences and
+ * {@link SchedulerLimits#queueCapacity()} waiting ones; a full queue rejects with
+ * {@link QueueFullException}. Every sequence stops at its max tokens, deadline, end of text, a
+ * stop sequence, cancellation, or the model's context size.
+ */
+public final class GenerationScheduler implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GenerationScheduler.class);
+
+    private final Supplier<DecodeBackend> backendFactory;
+    private final Gpt2Tokenizer tokenizer;
+    private final SchedulerLimits limits;
+    private final GenerationMetrics metrics;
+    private final LongSupplier clock;
+    private final BlockingQueue<Sequence> waiting;
+    private final List<Sequence> active = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile int activeCount;
+    private DecodeBackend backend;
+
+    public GenerationScheduler(Supplier<DecodeBackend> backendFactory, Gpt2Tokenizer tokenizer,
+            SchedulerLimits limits, GenerationMetrics metrics, LongSupplier clock) {
+        this.backendFactory = backendFactory;
+        this.tokenizer = tokenizer;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.waiting = new ArrayBlockingQueue<>(limits.queueCapacity());
+        this.thread = new Thread(this::run, "llm-scheduler");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    public GenerationScheduler(Supplier<DecodeBackend> backendFactory, Gpt2Tokenizer tokenizer, SchedulerLimits limits) {
+        this(backendFactory, tokenizer, limits, GenerationMetrics.NONE, System::nanoTime);
+    }
+
+    /**
+     * Queues a request. Never blocks.
+     *
+     * @throws QueueFullException when {@link SchedulerLimits#queueCapacity()} requests are already waiting
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public GenerationHandle submit(GenerationRequest request, GenerationListener listener) throws QueueFullException {
+        if (!running) {
+            throw new IllegalStateException("the generation scheduler is stopped");
+        }
+        long seed = request.sampling().seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
+        Sequence sequence = new Sequence(request, listener, new TokenSampler(request.sampling(), seed), clock.getAsLong());
+        if (!waiting.offer(sequence)) {
+            metrics.rejected();
+            throw new QueueFullException(limits.queueCapacity());
+        }
+        return sequence::cancel;
+    }
+
+    public int queueDepth() {
+        return waiting.size();
+    }
+
+    /** Sequences currently being decoded (read racily, for metrics). */
+    public int activeSequences() {
+        return activeCount;
+    }
+
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    private void run() {
+        backend = backendFactory.get();
+        try {
+            while (running) {
+                try {
+                    if (active.isEmpty()) {
+                        Sequence next = waiting.poll(limits.idlePollMillis(), TimeUnit.MILLISECONDS);
+                        if (next == null) {
+                            continue;
+                        }
+                        admit(next);
+                    }
+                    admitWaiting();
+                    retireStopped();
+                    if (!active.isEmpty()) {
+                        decodeStep();
+                    }
+                    activeCount = active.size();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (RuntimeException e) {
+                    failActive(e);
+                }
+            }
+        } finally {
+            for (Sequence sequence : active) {
+                sequence.finish(FinishReason.CANCELLED);
+            }
+            active.clear();
+            Sequence left;
+            while ((left = waiting.poll()) != null) {
+                left.finish(FinishReason.CANCELLED);
+            }
+            backend.close();
+        }
+    }
+
+    private void admitWaiting() {
+        Sequence next;
+        while (active.size() < limits.batchSizeMax() && (next = waiting.poll()) != null) {
+            admit(next);
+        }
+    }
+
+    /** Runs the prompt, samples the first token, and keeps the sequence if it is not already done. */
+    private void admit(Sequence sequence) {
+        sequence.admittedNanos = clock.getAsLong() - sequence.submittedNanos;
+        FinishReason early = sequence.stopReasonBeforeStep();
+        if (early != null) {
+            sequence.finish(early);
+            return;
+        }
+        if (sequence.request.promptTokens().length >= backend.positions()) {
+            sequence.finish(FinishReason.CONTEXT_FULL);
+            return;
+        }
+        float[] logits;
+        try {
+            logits = backend.add(sequence.request.promptTokens());
+        } catch (RuntimeException e) {
+            sequence.fail(e); // not yet active, so failActive would not reach it
+            throw e;
+        }
+        active.add(sequence);
+        sequence.tokensInContext = sequence.request.promptTokens().length;
+        sequence.accept(sequence.sampler.sample(logits));
+    }
+
+    private void decodeStep() {
+        int[] lastTokens = new int[active.size()];
+        for (int row = 0; row < lastTokens.length; row++) {
+            lastTokens[row] = active.get(row).lastToken;
+        }
+        long start = clock.getAsLong();
+        float[][] logits = backend.step(lastTokens);
+        metrics.batchStep(lastTokens.length, clock.getAsLong() - start);
+        for (int row = 0; row < lastTokens.length; row++) {
+            Sequence sequence = active.get(row);
+            sequence.tokensInContext++;
+            sequence.accept(sequence.sampler.sample(logits[row]));
+        }
+        retireStopped();
+    }
+
+    /** Removes finished rows and finishes rows whose deadline passed or that were cancelled. */
+    private void retireStopped() {
+        List<Integer> rows = new ArrayList<>();
+        for (int row = 0; row < active.size(); row++) {
+            Sequence sequence = active.get(row);
+            if (!sequence.finished) {
+                FinishReason reason = sequence.stopReasonBeforeStep();
+                if (reason == null && sequence.tokensInContext + 1 > backend.positions()) {
+                    reason = FinishReason.CONTEXT_FULL;
+                }
+                if (reason != null) {
+                    sequence.finish(reason);
+                }
+            }
+            if (sequence.finished) {
+                rows.add(row);
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        backend.remove(rows.stream().mapToInt(Integer::intValue).toArray());
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            active.remove((int) rows.get(i));
+        }
+    }
+
+    private void failActive(RuntimeException error) {
+        LOG.errorf(error, "generation step failed; failing %d active sequences and resetting the batch", active.size());
+        for (Sequence sequence : active) {
+            sequence.fail(error);
+        }
+        active.clear();
+        backend.close();
+        backend = backendFactory.get();
+    }
+
+    /** Stops the thread; active and waiting sequences finish as CANCELLED. */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One request's state, touched only by the scheduler thread except {@link #cancelled}. */
+    private final class Sequence {
+        final GenerationRequest request;
+        final GenerationListener listener;
+        final TokenSampler sampler;
+        final long submittedNanos;
+        final Utf8StreamDecoder utf8 = new Utf8StreamDecoder();
+        final StopSequenceMatcher stops;
+        final List<Integer> unreportedTokens = new ArrayList<>();
+        volatile boolean cancelled;
+        boolean finished;
+        int generated;
+        int lastToken;
+        int tokensInContext;
+        long admittedNanos = -1;
+        long firstTokenNanos = -1;
+
+        Sequence(GenerationRequest request, GenerationListener listener, TokenSampler sampler, long submittedNanos) {
+            this.request = request;
+            this.listener = listener;
+            this.sampler = sampler;
+            this.submittedNanos = submittedNanos;
+            this.stops = new StopSequenceMatcher(request.stopSequences());
+        }
+
+        void cancel() {
+            cancelled = true;
+        }
+
+        FinishReason stopReasonBeforeStep() {
+            if (cancelled) {
+                return FinishReason.CANCELLED;
+            }
+            if (clock.getAsLong() - request.deadlineNanos() >= 0) {
+                return FinishReason.DEADLINE;
+            }
+            return null;
+        }
+
+        /** Takes a sampled token: emits its text or finishes the sequence. */
+        void accept(int token) {
+            long now = clock.getAsLong();
+            if (firstTokenNanos < 0) {
+                firstTokenNanos = now - submittedNanos;
+                metrics.firstToken(firstTokenNanos);
+            }
+            if (token == tokenizer.endOfTextId()) {
+                finish(FinishReason.END_OF_TEXT);
+                return;
+            }
+            generated++;
+            lastToken = token;
+            unreportedTokens.add(token);
+            String text = stops.append(utf8.append(tokenizer.decodeBytes(new int[] {token})));
+            if (!text.isEmpty()) {
+                emit(text);
+            }
+            if (stops.stopped()) {
+                finish(FinishReason.STOP_SEQUENCE);
+            } else if (generated >= request.maxNewTokens()) {
+                finish(FinishReason.MAX_TOKENS);
+            }
+        }
+
+        void emit(String text) {
+            int[] ids = unreportedTokens.stream().mapToInt(Integer::intValue).toArray();
+            unreportedTokens.clear();
+            try {
+                listener.onText(text, ids);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "listener failed; cancelling its sequence");
+                cancelled = true;
+            }
+        }
+
+        void finish(FinishReason reason) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            if (reason != FinishReason.STOP_SEQUENCE) {
+                String rest = stops.append(utf8.flush()) + stops.flush();
+                if (!rest.isEmpty()) {
+                    emit(rest);
+                }
+            }
+            long total = clock.getAsLong() - submittedNanos;
+            GenerationSummary summary = new GenerationSummary(reason, request.promptTokens().length, generated,
+                    admittedNanos, firstTokenNanos, total);
+            metrics.finished(summary);
+            try {
+                listener.onFinish(summary);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "listener failed in onFinish");
+            }
+        }
+
+        void fail(RuntimeException error) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            metrics.finished(new GenerationSummary(FinishReason.FAILED, request.promptTokens().length, generated,
+                    admittedNanos, firstTokenNanos, clock.getAsLong() - submittedNanos));
+            try {
+                listener.onError(error);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "listener failed in onError");
+            }
+        }
+    }
+}
