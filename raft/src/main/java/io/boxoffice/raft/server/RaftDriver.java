@@ -53,6 +53,7 @@ final class RaftDriver {
     private final PendingProposals proposals = new PendingProposals();
     private final PendingReads reads = new PendingReads();
     private final long tickNanos;
+    private final RaftObserver observer;
 
     private long appliedIndex;
     private long appliedSinceSnapshot;
@@ -66,7 +67,9 @@ final class RaftDriver {
     }
 
     RaftDriver(RaftServerConfig config, RaftNode node, LogStore store, StateMachine stateMachine, Transport transport,
-               ArrayBlockingQueue<Message> inbox, ArrayBlockingQueue<ClientRequest> requests, Snapshot recovered) {
+               ArrayBlockingQueue<Message> inbox, ArrayBlockingQueue<ClientRequest> requests, Snapshot recovered,
+               RaftObserver observer) {
+        this.observer = observer;
         this.config = config;
         this.node = node;
         this.store = store;
@@ -244,7 +247,9 @@ final class RaftDriver {
 
     private void handleReady(Ready ready) {
         if (ready.needsPersist()) {
+            long writeStart = System.nanoTime();
             store.write(new PersistBatch(ready.hardState(), ready.entriesToPersist(), ready.snapshotToInstall(), true));
+            observer.logAppended(ready.entriesToPersist().size(), System.nanoTime() - writeStart);
         }
         for (Message message : ready.messages()) {
             transport.send(message);
@@ -254,6 +259,9 @@ final class RaftDriver {
         }
         for (Entry entry : ready.committedEntries()) {
             apply(entry, ready.softState());
+        }
+        if (!ready.committedEntries().isEmpty()) {
+            observer.entriesApplied(ready.committedEntries().size());
         }
         for (ReadState state : ready.readStates()) {
             reads.confirmed(state);

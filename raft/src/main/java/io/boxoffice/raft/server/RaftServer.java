@@ -45,6 +45,7 @@ public final class RaftServer implements AutoCloseable {
     private final LogStore store;
     private final Transport transport;
     private final StateMachine stateMachine;
+    private final RaftObserver observer;
     private final ArrayBlockingQueue<Message> inbox;
     private final ArrayBlockingQueue<ClientRequest> requests;
     private final LongAdder droppedInboundMessages = new LongAdder();
@@ -55,6 +56,13 @@ public final class RaftServer implements AutoCloseable {
     private volatile Throwable failure;
 
     public RaftServer(RaftServerConfig config, LogStore store, Transport transport, StateMachine stateMachine) {
+        this(config, store, transport, stateMachine, RaftObserver.NONE);
+    }
+
+    /** Like the four-argument constructor, reporting driver events to {@code observer}. */
+    public RaftServer(RaftServerConfig config, LogStore store, Transport transport, StateMachine stateMachine,
+                      RaftObserver observer) {
+        this.observer = observer;
         this.config = config.validated();
         this.store = store;
         this.transport = transport;
@@ -81,7 +89,8 @@ public final class RaftServer implements AutoCloseable {
         }
         RaftNode node = new RaftNode(config.raft(), new Random(config.randomSeed())::nextInt,
                 new InitialState(recovered.hardState(), recovered.snapshot(), recovered.entries(), config.bootstrap()));
-        driver = new RaftDriver(config, node, store, stateMachine, transport, inbox, requests, recovered.snapshot());
+        driver = new RaftDriver(config, node, store, stateMachine, transport, inbox, requests, recovered.snapshot(),
+                observer);
         transport.updatePeers(driver.peerAddresses());
         transport.start(this::deliver);
         running = true;

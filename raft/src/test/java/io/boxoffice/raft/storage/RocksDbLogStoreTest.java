@@ -1,5 +1,6 @@
 package io.boxoffice.raft.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.boxoffice.raft.core.HardState;
@@ -25,6 +26,19 @@ class RocksDbLogStoreTest extends LogStoreContractTest {
     protected LogStore reopen(LogStore current) {
         current.close();
         return new RocksDbLogStore(directory.resolve("db"));
+    }
+
+    @Test
+    void a_synced_write_reports_its_wal_fsync_and_an_unsynced_one_does_not() {
+        java.util.concurrent.atomic.AtomicInteger syncs = new java.util.concurrent.atomic.AtomicInteger();
+        try (RocksDbLogStore store = new RocksDbLogStore(directory.resolve("observed"), nanos -> syncs.incrementAndGet())) {
+            store.load();
+            store.write(new io.boxoffice.raft.storage.PersistBatch(new io.boxoffice.raft.core.HardState(1, null, 0),
+                    java.util.List.of(), null, true));
+            store.write(new io.boxoffice.raft.storage.PersistBatch(new io.boxoffice.raft.core.HardState(2, null, 0),
+                    java.util.List.of(), null, false));
+            assertThat(syncs.get()).isEqualTo(1);
+        }
     }
 
     @Test
