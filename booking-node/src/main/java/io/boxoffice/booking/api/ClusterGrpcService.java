@@ -1,0 +1,152 @@
+package io.boxoffice.booking.api;
+
+import io.boxoffice.booking.app.BookingQueries;
+import io.boxoffice.booking.app.CommandGateway;
+import io.boxoffice.booking.cluster.ClusterNode;
+import io.boxoffice.proto.v1.AddMemberRequest;
+import io.boxoffice.proto.v1.ClusterServiceGrpc;
+import io.boxoffice.proto.v1.ClusterStatus;
+import io.boxoffice.proto.v1.GetClusterStatusRequest;
+import io.boxoffice.proto.v1.NodeRole;
+import io.boxoffice.proto.v1.NodeStatus;
+import io.boxoffice.proto.v1.RemoveMemberRequest;
+import io.boxoffice.proto.v1.TransferLeadershipRequest;
+import io.boxoffice.proto.v1.TransferLeadershipResponse;
+import io.boxoffice.raft.core.Member;
+import io.boxoffice.raft.core.RaftStatus;
+import io.boxoffice.raft.core.Role;
+import io.boxoffice.raft.errors.NotLeaderException;
+import io.boxoffice.raft.errors.ProposalRejectedException;
+import io.grpc.Status;
+import io.boxoffice.raft.server.RaftServer;
+import io.boxoffice.raft.server.ReadConsistency;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code boxoffice.v1.ClusterService} (admin only): the members' Raft status as the leader sees it,
+ * leadership transfer and membership changes. Answered by the leader (requests are forwarded to it);
+ * during an election a node answers with its own view.
+ */
+@GrpcService
+public class ClusterGrpcService extends ClusterServiceGrpc.ClusterServiceImplBase {
+
+    @Inject
+    Calls calls;
+    @Inject
+    RequestValidator validator;
+    @Inject
+    ClusterNode node;
+    @Inject
+    CommandGateway gateway;
+    @Inject
+    BookingQueries queries;
+
+    @Override
+    public void getClusterStatus(GetClusterStatusRequest request, StreamObserver<ClusterStatus> observer) {
+        calls.unary(request, observer, () -> clusterStatus(true));
+    }
+
+    /** With {@code fromLeader}, a follower that knows the leader has the request forwarded there. */
+    private CompletableFuture<ClusterStatus> clusterStatus(boolean fromLeader) {
+        RaftStatus status = node.status().orElseThrow(() -> new ClusterNode.NodeUnavailableException(
+                "node " + node.nodeId() + " is not running Raft yet"));
+        if (fromLeader && status.role() != Role.LEADER && status.leaderId() != null) {
+            throw new NotLeaderException(node.nodeId(), status.leaderId());
+        }
+        return gateway.read(queries::stateHash, ReadConsistency.STALE).thenApply(hash -> describe(status, hash));
+    }
+
+    private ClusterStatus describe(RaftStatus status, String stateHash) {
+        ClusterStatus.Builder cluster = ClusterStatus.newBuilder().setClusterId(node.clusterId())
+                .setLeaderId(status.leaderId() == null ? "" : status.leaderId()).setTerm(status.term())
+                .setReportingNodeId(node.nodeId());
+        for (Member member : status.configuration().members()) {
+            NodeStatus.Builder entry = NodeStatus.newBuilder().setId(member.id()).setAddress(member.address())
+                    .setVoter(member.voter()).setTerm(status.term()).setLeaderId(cluster.getLeaderId());
+            if (member.id().equals(status.id())) {
+                entry.setRole(roleOf(status.role(), member.voter())).setCommitIndex(status.commitIndex())
+                        .setAppliedIndex(status.appliedIndex()).setMatchIndex(status.lastIndex())
+                        .setStateHash(stateHash);
+            } else {
+                status.peers().stream().filter(peer -> peer.id().equals(member.id())).findFirst().ifPresentOrElse(
+                        peer -> entry.setRole(!peer.recentlyActive() ? NodeRole.NODE_ROLE_UNREACHABLE
+                                        : member.voter() ? NodeRole.NODE_ROLE_FOLLOWER : NodeRole.NODE_ROLE_LEARNER)
+                                .setMatchIndex(peer.matchIndex())
+                                .setLag(Math.max(0, status.lastIndex() - peer.matchIndex())),
+                        () -> entry.setRole(NodeRole.NODE_ROLE_UNSPECIFIED));
+            }
+            cluster.addNodes(entry);
+        }
+        return cluster.build();
+    }
+
+    private static NodeRole roleOf(Role role, boolean voter) {
+        if (!voter) {
+            return NodeRole.NODE_ROLE_LEARNER;
+        }
+        return switch (role) {
+            case LEADER -> NodeRole.NODE_ROLE_LEADER;
+            case FOLLOWER -> NodeRole.NODE_ROLE_FOLLOWER;
+            case CANDIDATE -> NodeRole.NODE_ROLE_CANDIDATE;
+            case PRE_CANDIDATE -> NodeRole.NODE_ROLE_PRE_CANDIDATE;
+        };
+    }
+
+    @Override
+    public void transferLeadership(TransferLeadershipRequest request,
+                                   StreamObserver<TransferLeadershipResponse> observer) {
+        calls.unary(request, observer, () -> {
+            validator.transferLeadership(request);
+            RaftServer server = server();
+            String previous = server.status().leaderId();
+            String target = request.getTargetNodeId().isEmpty() ? null : request.getTargetNodeId();
+            return refusedAsPrecondition(server.transferLeadership(target)).thenApplyAsync(done ->
+                    TransferLeadershipResponse.newBuilder().setPreviousLeaderId(previous == null ? "" : previous)
+                            .setNewLeaderId(String.valueOf(server.status().leaderId())).build(), gateway.completions());
+        });
+    }
+
+    @Override
+    public void addMember(AddMemberRequest request, StreamObserver<ClusterStatus> observer) {
+        calls.unary(request, observer, () -> {
+            validator.addMember(request);
+            return refusedAsPrecondition(server().addLearner(request.getNodeId(), request.getAddress()))
+                    .thenComposeAsync(done -> clusterStatus(false), gateway.completions());
+        });
+    }
+
+    @Override
+    public void removeMember(RemoveMemberRequest request, StreamObserver<ClusterStatus> observer) {
+        calls.unary(request, observer, () -> {
+            validator.removeMember(request);
+            return refusedAsPrecondition(server().removeMember(request.getNodeId()))
+                    .thenComposeAsync(done -> clusterStatus(false), gateway.completions());
+        });
+    }
+
+    /**
+     * The leader refusing a membership change or transfer (no other voter, a change already pending, not a
+     * member) is a precondition the operator must fix, not a transient outage.
+     */
+    private static <T> CompletableFuture<T> refusedAsPrecondition(CompletableFuture<T> future) {
+        return future.handle((value, failure) -> {
+            Throwable cause = failure == null ? null : GrpcErrors.unwrap(failure);
+            if (cause instanceof ProposalRejectedException rejected) {
+                throw Status.FAILED_PRECONDITION.withDescription(rejected.getMessage()).asRuntimeException();
+            }
+            if (failure != null) {
+                throw failure instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(failure);
+            }
+            return value;
+        });
+    }
+
+    private RaftServer server() {
+        return node.server().orElseThrow(() -> new ClusterNode.NodeUnavailableException(
+                "node " + node.nodeId() + " is not running Raft yet"));
+    }
+}

@@ -1,0 +1,151 @@
+package io.boxoffice.booking.app;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.boxoffice.booking.api.GrpcErrors;
+import io.boxoffice.booking.api.RejectedCommand;
+import io.boxoffice.booking.cluster.ClusterNode;
+import io.boxoffice.booking.config.BoxofficeConfig;
+import io.boxoffice.booking.metrics.BoxofficeMetrics;
+import io.boxoffice.proto.booking.v1.Command;
+import io.boxoffice.proto.booking.v1.CommandResult;
+import io.boxoffice.raft.errors.NotLeaderException;
+import io.boxoffice.raft.errors.ProposalDroppedException;
+import io.boxoffice.raft.errors.ProposalRejectedException;
+import io.boxoffice.raft.server.ReadConsistency;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The one way the application talks to the replicated state: proposes stamped {@link Command}s and
+ * decodes their {@link CommandResult}, runs queries with the requested consistency. Bounds the requests
+ * in flight ({@code boxoffice.limits.max-requests-in-flight}), applies the request timeout and moves
+ * completions off the Raft driver thread so no caller work ever runs there.
+ */
+@ApplicationScoped
+public class CommandGateway {
+
+    @Inject
+    ClusterNode node;
+    @Inject
+    BoxofficeConfig config;
+    @Inject
+    BoxofficeMetrics metrics;
+
+    private Semaphore inFlight;
+    private ExecutorService completions;
+
+    @Inject
+    void init(BoxofficeConfig configuration) {
+        inFlight = new Semaphore(configuration.limits().maxRequestsInFlight());
+        AtomicInteger counter = new AtomicInteger();
+        completions = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "boxoffice-completion-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    @PreDestroy
+    void close() {
+        completions.shutdownNow();
+    }
+
+    /**
+     * Proposes {@code command} and completes with its result. A rejection completes the future
+     * exceptionally with {@link RejectedCommand}; Raft conditions with their typed exceptions.
+     */
+    public CompletableFuture<CommandResult> submit(Command command) {
+        String type = command.getKindCase().name().toLowerCase(Locale.ROOT);
+        byte[] bytes = command.toByteArray();
+        if (bytes.length > config.raft().maxCommandBytes()) {
+            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("request too large: " + bytes.length
+                    + " bytes encoded, at most " + config.raft().maxCommandBytes()));
+        }
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("node " + node.nodeId()
+                    + " is serving too many requests; retry shortly"));
+        }
+        long start = System.nanoTime();
+        return node.propose(bytes)
+                .orTimeout(config.raft().requestTimeoutMillis(), TimeUnit.MILLISECONDS)
+                .handleAsync((resultBytes, failure) -> {
+                    inFlight.release();
+                    if (failure != null) {
+                        metrics.proposal(outcomeOf(failure), System.nanoTime() - start);
+                        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+                    }
+                    metrics.proposal("committed", System.nanoTime() - start);
+                    return decode(type, resultBytes);
+                }, completions);
+    }
+
+    private CommandResult decode(String type, byte[] bytes) {
+        CommandResult result;
+        try {
+            result = CommandResult.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("the state machine returned a result that is not a CommandResult", e);
+        }
+        if (result.hasRejection()) {
+            metrics.command(type, result.getRejection().getCode().name().replace("REJECTION_CODE_", "")
+                    .toLowerCase(Locale.ROOT));
+            throw new RejectedCommand(result.getRejection());
+        }
+        metrics.command(type, "ok");
+        return result;
+    }
+
+    /** Runs {@code query} on the state with {@code consistency}; completes off the driver thread. */
+    public <T> CompletableFuture<T> read(Supplier<T> query, ReadConsistency consistency) {
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("node " + node.nodeId()
+                    + " is serving too many requests; retry shortly"));
+        }
+        String label = consistency.name().toLowerCase(Locale.ROOT);
+        return node.read(query, consistency)
+                .orTimeout(config.raft().requestTimeoutMillis(), TimeUnit.MILLISECONDS)
+                .handleAsync((value, failure) -> {
+                    inFlight.release();
+                    metrics.read(label, failure == null ? "ok" : outcomeOf(failure));
+                    if (failure != null) {
+                        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+                    }
+                    return value;
+                }, completions);
+    }
+
+    /** The executor completions run on, for callers chaining further asynchronous steps. */
+    public ExecutorService completions() {
+        return completions;
+    }
+
+    static String outcomeOf(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof NotLeaderException) {
+            return "not_leader";
+        }
+        if (cause instanceof ProposalDroppedException) {
+            return "dropped";
+        }
+        if (cause instanceof ProposalRejectedException) {
+            return "rejected";
+        }
+        if (cause instanceof TimeoutException) {
+            return "timeout";
+        }
+        return "error";
+    }
+}

@@ -1,0 +1,127 @@
+package io.boxoffice.booking.app;
+
+import io.boxoffice.booking.cluster.ClusterNode;
+import io.boxoffice.booking.config.BoxofficeConfig;
+import io.boxoffice.booking.metrics.BoxofficeMetrics;
+import io.boxoffice.proto.booking.v1.ExpireHolds;
+import io.boxoffice.raft.core.RaftStatus;
+import io.boxoffice.raft.core.Role;
+import io.boxoffice.raft.server.ReadConsistency;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Work only the leader does, in rounds a quarter second apart: loads the demo data once if enabled,
+ * proposes ExpireHolds every {@code boxoffice.limits.expire-holds-interval-millis} while a hold may be due
+ * (so an idle cluster writes nothing), and promotes learners that have caught up. One round at a time: a slow round delays the
+ * next instead of piling proposals up.
+ */
+@ApplicationScoped
+public class LeaderJobs {
+
+    private static final Logger LOG = Logger.getLogger(LeaderJobs.class);
+    /** A learner this close to the leader's last index is promoted to voter. */
+    static final long PROMOTE_MAX_LAG_ENTRIES = 16;
+    /** Rounds run at least this often, so demo data and promotions do not wait for the expiry interval. */
+    static final long ROUND_MILLIS_MAX = 250;
+
+    private volatile long lastSweepMillis;
+
+    @Inject
+    ClusterNode node;
+    @Inject
+    CommandGateway gateway;
+    @Inject
+    CommandStamper stamper;
+    @Inject
+    BookingQueries queries;
+    @Inject
+    BoxofficeConfig config;
+    @Inject
+    BoxofficeMetrics metrics;
+    @Inject
+    DemoData demoData;
+
+    private final AtomicBoolean roundRunning = new AtomicBoolean();
+    private ScheduledExecutorService scheduler;
+
+    void onStart(@Observes @Priority(20) StartupEvent event) {
+        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "boxoffice-leader-jobs");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.min(ROUND_MILLIS_MAX, config.limits().expireHoldsIntervalMillis());
+        scheduler.scheduleWithFixedDelay(this::round, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes @Priority(5) ShutdownEvent event) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    private void round() {
+        RaftStatus status = node.status().orElse(null);
+        if (status == null || status.role() != Role.LEADER || node.stopping() || !roundRunning.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (config.demoData()) {
+                demoData.loadIfEmpty().join();
+            }
+            long now = System.currentTimeMillis();
+            if (now - lastSweepMillis >= config.limits().expireHoldsIntervalMillis()) {
+                lastSweepMillis = now;
+                expireDueHolds(now).join();
+            }
+            promoteCaughtUpLearners(status);
+        } catch (RuntimeException e) {
+            // Leadership may move mid-round; the next leader's round retries. Logged, never swallowed silently.
+            LOG.debugf(e, "leader round did not complete");
+        } finally {
+            roundRunning.set(false);
+        }
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> expireDueHolds(long now) {
+        return gateway.read(queries::nextHoldExpiryMillis, ReadConsistency.STALE).thenCompose(next -> {
+            if (next.isEmpty() || next.getAsLong() > now) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+            return gateway.submit(stamper.forSystem("").setExpireHolds(ExpireHolds.getDefaultInstance()).build())
+                    .thenAccept(result -> metrics.holdsExpired(result.getExpiredHolds().getHoldIdsCount()));
+        });
+    }
+
+    private void promoteCaughtUpLearners(RaftStatus status) {
+        for (RaftStatus.PeerProgress peer : status.peers()) {
+            if (!peer.voter() && peer.recentlyActive() && status.lastIndex() - peer.matchIndex() <= PROMOTE_MAX_LAG_ENTRIES) {
+                node.server().ifPresent(server -> server.promote(peer.id()).whenComplete((done, failure) -> {
+                    if (failure == null) {
+                        LOG.infof("promoted learner %s to voter (caught up to %d)", peer.id(), peer.matchIndex());
+                    } else {
+                        // Typically "a membership change is already pending": retried next round, so not a warning.
+                        LOG.debugf("promoting learner %s not done yet: %s; retrying next round", peer.id(), failure);
+                    }
+                }));
+                return; // One membership change at a time.
+            }
+        }
+    }
+
+    /** For tests and diagnostics: the next due expiry as the leader sees it. */
+    OptionalLong nextExpiry() {
+        return gateway.read(queries::nextHoldExpiryMillis, ReadConsistency.STALE).join();
+    }
+}

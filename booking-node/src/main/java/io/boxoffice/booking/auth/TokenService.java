@@ -1,0 +1,99 @@
+package io.boxoffice.booking.auth;
+
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.jwt.build.Jwt;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+
+/**
+ * Issues RS256 access tokens on login and verifies them on every other call. The token names the user
+ * ({@code upn}), its id ({@code sub}) and its role ({@code groups}); it is signed with the cluster's
+ * private key, so any member holding the public key accepts it. Thread-safe.
+ */
+public final class TokenService {
+
+    /** Leeway for clock differences between the member that issued a token and the one checking it. */
+    static final int CLOCK_SKEW_SECONDS = 5;
+
+    private final KeyMaterial keys;
+    private final String issuer;
+    private final Duration lifetime;
+    private final JWTParser parser;
+
+    public TokenService(KeyMaterial keys, String issuer, Duration lifetime) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.lifetime = lifetime;
+        JWTAuthContextInfo context = new JWTAuthContextInfo(keys.publicKey(), issuer);
+        context.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256));
+        context.setClockSkew(CLOCK_SKEW_SECONDS);
+        context.setRequireNamedPrincipal(true);
+        this.parser = new DefaultJWTParser(context);
+    }
+
+    /** A signed token for the user with {@code roles} (at least one), valid for the configured lifetime. */
+    public IssuedToken issue(String userId, String username, java.util.Collection<Role> roles) {
+        long expiresAtSeconds = System.currentTimeMillis() / 1000 + lifetime.toSeconds();
+        String token = Jwt.issuer(issuer)
+                .upn(username)
+                .subject(userId)
+                .groups(roles.stream().map(Role::claim).collect(java.util.stream.Collectors.toSet()))
+                .expiresAt(expiresAtSeconds)
+                .jws().algorithm(SignatureAlgorithm.RS256)
+                .sign(keys.privateKey());
+        return new IssuedToken(token, expiresAtSeconds * 1000);
+    }
+
+    /**
+     * Verifies signature, issuer and expiry and extracts the caller.
+     *
+     * @throws InvalidTokenException with a message fit for the client when the token is not acceptable
+     */
+    public Caller verify(String token, String source) {
+        JsonWebToken jwt;
+        try {
+            jwt = parser.parse(token);
+        } catch (ParseException e) {
+            throw new InvalidTokenException(reason(e));
+        }
+        String userId = jwt.getSubject();
+        String username = jwt.getName();
+        Optional<Role> role = jwt.getGroups() == null ? Optional.empty()
+                : jwt.getGroups().stream().map(Role::fromClaim).flatMap(Optional::stream)
+                        .max(Enum::compareTo);
+        if (userId == null || userId.isBlank() || username == null || role.isEmpty()) {
+            throw new InvalidTokenException("access token lacks the subject, user name or role; log in again");
+        }
+        return new Caller(userId, username, role.get(), source);
+    }
+
+    private static String reason(ParseException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidJwtException invalid) {
+                if (invalid.hasExpired()) {
+                    return "access token has expired; log in again (AuthService/Login)";
+                }
+                return "access token is invalid (bad signature, issuer or format); log in again to get a new one";
+            }
+        }
+        return "access token is invalid (" + e.getMessage() + "); log in again to get a new one";
+    }
+
+    /** A token and when it stops being accepted. */
+    public record IssuedToken(String token, long expiresAtMillis) {
+    }
+
+    /** A presented token was rejected; the message says why and what to do. */
+    public static final class InvalidTokenException extends RuntimeException {
+        public InvalidTokenException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.boxoffice.booking.cluster;
+
+import io.boxoffice.booking.config.BoxofficeConfig;
+import io.boxoffice.booking.config.InvalidConfigurationException;
+import io.boxoffice.booking.config.NodeSettings;
+import io.boxoffice.booking.config.PeerSpec;
+import io.boxoffice.booking.metrics.BoxofficeMetrics;
+import io.boxoffice.raft.core.Configuration;
+import io.boxoffice.raft.core.Member;
+import io.boxoffice.raft.core.RaftConfig;
+import io.boxoffice.raft.core.RaftStatus;
+import io.boxoffice.raft.core.Role;
+import io.boxoffice.raft.server.RaftServer;
+import io.boxoffice.raft.server.RaftServerConfig;
+import io.boxoffice.raft.server.ReadConsistency;
+import io.boxoffice.raft.server.StateMachine;
+import io.boxoffice.raft.storage.RocksDbLogStore;
+import io.boxoffice.raft.transport.GrpcTransport;
+import io.boxoffice.raft.transport.GrpcTransportConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Embeds this node's Raft member: opens the RocksDB log in the data directory (refusing a volume that
+ * belongs to another member id), starts the peer transport and the {@link RaftServer} with the booking
+ * state machine, and stops them gracefully: readiness goes down first, then leadership is handed to
+ * the most caught-up peer, then the server closes.
+ *
+ * <p>Every other bean reaches Raft through this one. Thread-safe.
+ */
+@ApplicationScoped
+public class ClusterNode {
+
+    private static final Logger LOG = Logger.getLogger(ClusterNode.class);
+    /** Sub-directory of the data directory holding the RocksDB log. */
+    static final String LOG_DIRECTORY = "raft-log";
+    static final long STATUS_POLL_MILLIS = 100;
+
+    @Inject
+    NodeSettings settings;
+    @Inject
+    BoxofficeConfig config;
+    @Inject
+    BoxofficeMetrics metrics;
+    @Inject
+    StateMachine stateMachine;
+
+    private volatile RaftServer server;
+    private volatile GrpcTransport transport;
+    private volatile boolean started;
+    private volatile boolean stopping;
+    private ScheduledExecutorService poller;
+
+    void onStart(@Observes @Priority(10) StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes @Priority(10) ShutdownEvent event) {
+        stop();
+    }
+
+    synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        if (settings.peerTokenGenerated()) {
+            LOG.warn("no cluster credential configured (boxoffice.peer-token or boxoffice.peer-token-file); this "
+                    + "one-node cluster uses a random one, so no other node can join it");
+        }
+        Path logDirectory = settings.dataDir().resolve(LOG_DIRECTORY);
+        try {
+            Files.createDirectories(logDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create boxoffice.data-dir " + settings.dataDir()
+                    + "; check the path and its permissions", e);
+        }
+        RocksDbLogStore store = new RocksDbLogStore(logDirectory);
+        try {
+            claimVolume(store);
+            GrpcTransport transport = new GrpcTransport(GrpcTransportConfig.defaults(settings.nodeId(),
+                    settings.clusterId(), "0.0.0.0", config.peerPort(), settings.peerToken())
+                    .withMaxQueuedMessagesPerPeer(config.raft().maxQueuedMessagesPerPeer()).validated());
+            RaftServer raft = new RaftServer(serverConfig(), store, transport, stateMachine);
+            raft.start();
+            server = raft;
+            this.transport = transport;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "boxoffice-raft-status");
+            thread.setDaemon(true);
+            return thread;
+        });
+        poller.scheduleWithFixedDelay(this::publishStatus, 0, STATUS_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        started = true;
+        LOG.infof("booking node %s started: peer port %d, data in %s, bootstrap members %s", settings.nodeId(),
+                config.peerPort(), settings.dataDir(), settings.bootstrapMembers().isEmpty() ? "(joining)"
+                        : settings.bootstrapMembers().stream().map(PeerSpec::id).toList());
+    }
+
+    /** The member id stored on the volume must be ours: a volume is never shared or reused by another member. */
+    private void claimVolume(RocksDbLogStore store) {
+        Optional<String> owner = store.memberId();
+        if (owner.isPresent() && !owner.get().equals(settings.nodeId())) {
+            throw new InvalidConfigurationException(List.of("boxoffice.data-dir " + settings.dataDir()
+                    + " holds the log of member '" + owner.get() + "' but boxoffice.node-id is '" + settings.nodeId()
+                    + "'; give each member its own data directory. A member whose volume was lost must join as a "
+                    + "new member (new id, boxoffice.join=true) rather than reuse another's data"));
+        }
+        if (owner.isEmpty()) {
+            store.saveMemberId(settings.nodeId());
+        }
+    }
+
+    private RaftServerConfig serverConfig() {
+        BoxofficeConfig.Raft raft = config.raft();
+        RaftConfig core = new RaftConfig(settings.nodeId(), raft.electionTimeoutTicks(), raft.heartbeatIntervalTicks(),
+                raft.maxInflightAppends(), raft.maxEntriesPerAppend(), raft.maxBytesPerAppend(),
+                raft.snapshotChunkBytes(), raft.maxUncommittedEntries(), raft.preVote(), raft.checkQuorum());
+        Configuration bootstrap = Configuration.ofVoters(settings.bootstrapMembers().stream()
+                .map(peer -> new Member(peer.id(), peer.address(), true)).toList());
+        return new RaftServerConfig(core, bootstrap, raft.tickMillis(), raft.maxInboxMessages(),
+                raft.maxPendingRequests(), raft.maxCommandBytes(), raft.snapshotIntervalEntries(),
+                raft.transferTimeoutMillis(), new SecureRandom().nextLong()).validated();
+    }
+
+    private void publishStatus() {
+        try {
+            RaftServer current = server;
+            if (current != null) {
+                metrics.onRaftStatus(current.status());
+                GrpcTransport peers = transport;
+                if (peers != null) {
+                    metrics.onTransport(peers.counters(), current.droppedInboundMessages());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "could not publish the Raft status");
+        }
+    }
+
+    /**
+     * Graceful stop: readiness fails first (the load balancer stops sending), then a leader hands its
+     * leadership to the most caught-up peer, then Raft closes.
+     */
+    synchronized void stop() {
+        stopping = true;
+        RaftServer current = server;
+        if (current == null) {
+            return;
+        }
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+        transferLeadershipBeforeStop(current);
+        current.close();
+        server = null;
+        LOG.infof("booking node %s stopped", settings.nodeId());
+    }
+
+    private void transferLeadershipBeforeStop(RaftServer current) {
+        RaftStatus status;
+        try {
+            status = current.status();
+        } catch (RuntimeException e) {
+            return;
+        }
+        boolean reachableVoter = status.peers().stream().anyMatch(peer -> peer.voter() && peer.recentlyActive());
+        if (status.role() != Role.LEADER || !reachableVoter) {
+            return; // Nobody to hand over to: waiting for the transfer timeout would only delay the stop.
+        }
+        try {
+            current.transferLeadership(null).get(config.raft().transferTimeoutMillis(), TimeUnit.MILLISECONDS);
+            LOG.infof("handed leadership to %s before stopping", current.status().leaderId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("leadership transfer before stopping failed (%s); stopping anyway, the cluster elects a new "
+                    + "leader after an election timeout", e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    // ------------------------------------------------------------------ access for the other beans
+
+    public String nodeId() {
+        return settings.nodeId();
+    }
+
+    public String clusterId() {
+        return settings.clusterId();
+    }
+
+    /** Replicates {@code command}; the future completes on the Raft driver thread. */
+    public CompletableFuture<byte[]> propose(byte[] command) {
+        RaftServer current = server;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new NodeUnavailableException(notRunning()));
+        }
+        return current.propose(command);
+    }
+
+    /** Runs {@code query} against the booking state on the driver thread once the required state is applied. */
+    public <T> CompletableFuture<T> read(Supplier<T> query, ReadConsistency consistency) {
+        RaftServer current = server;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new NodeUnavailableException(notRunning()));
+        }
+        return current.read(query, consistency);
+    }
+
+    public Optional<RaftServer> server() {
+        return Optional.ofNullable(server);
+    }
+
+    public Optional<RaftStatus> status() {
+        RaftServer current = server;
+        if (current == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(current.status());
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    public boolean isLeader() {
+        return status().map(s -> s.role() == Role.LEADER).orElse(false);
+    }
+
+    public boolean started() {
+        return started;
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** Why Raft stopped, if it failed (storage or state-machine error). */
+    public Optional<Throwable> failure() {
+        RaftServer current = server;
+        return current == null ? Optional.empty() : current.failure();
+    }
+
+    /**
+     * The client gRPC endpoint of {@code memberId}: from {@code boxoffice.client-endpoints}, else the host of
+     * its peer address with this node's gRPC port.
+     */
+    public Optional<String> clientEndpointOf(String memberId) {
+        for (PeerSpec endpoint : settings.clientEndpoints()) {
+            if (endpoint.id().equals(memberId)) {
+                return Optional.of(endpoint.address());
+            }
+        }
+        return status().flatMap(s -> s.configuration().member(memberId)).map(member -> {
+            String address = member.address();
+            return address.substring(0, address.lastIndexOf(':')) + ":" + config.grpcPort();
+        });
+    }
+
+    private String notRunning() {
+        return stopping ? "node " + settings.nodeId() + " is shutting down; retry on another node"
+                : "node " + settings.nodeId() + " is still starting; retry shortly";
+    }
+
+    /** The node is starting, stopping or has failed. */
+    public static final class NodeUnavailableException extends RuntimeException {
+        public NodeUnavailableException(String message) {
+            super(message);
+        }
+    }
+}

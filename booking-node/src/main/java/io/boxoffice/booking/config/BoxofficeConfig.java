@@ -1,0 +1,278 @@
+package io.boxoffice.booking.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of a booking node, under the {@code boxoffice.} prefix. Each key can be overridden by
+ * an environment variable ({@code boxoffice.raft.tick-millis} → {@code BOXOFFICE_RAFT_TICK_MILLIS}).
+ * Values are checked together at start-up by {@link ConfigValidator}, which lists every problem with its fix.
+ * The operator documentation ({@code docs/booking-node.md}) lists every key; keep the two in step.
+ */
+@ConfigMapping(prefix = "boxoffice")
+public interface BoxofficeConfig {
+
+    /** This node's stable member id (the StatefulSet pod name in Kubernetes). */
+    @WithDefault("node-1")
+    String nodeId();
+
+    /** Cluster name; peers of another cluster are refused. */
+    @WithDefault("boxoffice")
+    String clusterId();
+
+    /**
+     * Bootstrap members, {@code id=host:peerPort} each, this node included. Absent: a one-node cluster
+     * of this node on {@code peer-host:peer-port}. Only read on the very first start of a data volume.
+     */
+    Optional<List<String>> peers();
+
+    /**
+     * Start as a member-to-be of an existing cluster: no bootstrap configuration; the node waits until
+     * the leader adds it as a learner (AdminService / ClusterService AddMember).
+     */
+    @WithDefault("false")
+    boolean join();
+
+    /** Host name other members use to reach this node's peer port, when {@code peers} is absent. */
+    @WithDefault("localhost")
+    String peerHost();
+
+    /** Port of the internal Raft peer gRPC server. */
+    @WithDefault("7070")
+    int peerPort();
+
+    /** Port of the public gRPC API (mapped onto {@code quarkus.grpc.server.port}). */
+    @WithDefault("9000")
+    int grpcPort();
+
+    /** Port of the HTTP server: health and metrics (mapped onto {@code quarkus.http.port}). */
+    @WithDefault("8080")
+    int httpPort();
+
+    /** Directory of this node's RocksDB log and snapshots. One directory per node. */
+    @WithDefault(".boxoffice/data")
+    String dataDir();
+
+    /**
+     * Client gRPC endpoints of the members, {@code id=host:grpcPort} each, used to forward a request that
+     * needs the leader. Absent: the leader's peer host with this node's {@code grpc-port} (right in
+     * Kubernetes, where every pod uses the same ports).
+     */
+    Optional<List<String>> clientEndpoints();
+
+    /** Load the demo users and catalogue when the cluster has no users yet. Never in production. */
+    @WithDefault("false")
+    boolean demoData();
+
+    /**
+     * The cluster credential every peer presents. Prefer {@code peer-token-file} (a mounted Secret);
+     * never put the token in a file of the repository.
+     */
+    Optional<String> peerToken();
+
+    /** File holding the cluster credential (first line, trimmed). */
+    Optional<String> peerTokenFile();
+
+    Raft raft();
+
+    Limits limits();
+
+    Auth auth();
+
+    Assistant assistant();
+
+    /** Raft timing and flow-control bounds. */
+    interface Raft {
+        /** Length of one Raft tick. */
+        @WithDefault("10")
+        int tickMillis();
+
+        /** Base election timeout in ticks; the effective one is randomized in [t, 2t). */
+        @WithDefault("15")
+        int electionTimeoutTicks();
+
+        /** Leader heartbeat interval in ticks; must be well below the election timeout. */
+        @WithDefault("3")
+        int heartbeatIntervalTicks();
+
+        /** Pipelined AppendEntries per follower awaiting an answer. */
+        @WithDefault("64")
+        int maxInflightAppends();
+
+        /** Entries in one AppendEntries. */
+        @WithDefault("512")
+        int maxEntriesPerAppend();
+
+        /** Payload bytes in one AppendEntries. */
+        @WithDefault("1048576")
+        long maxBytesPerAppend();
+
+        /** Bytes per InstallSnapshot chunk. */
+        @WithDefault("524288")
+        int snapshotChunkBytes();
+
+        /** Proposals a leader accepts beyond its commit index before refusing more. */
+        @WithDefault("10000")
+        int maxUncommittedEntries();
+
+        /** Applied entries between two local snapshots (log compaction). */
+        @WithDefault("10000")
+        long snapshotIntervalEntries();
+
+        /** Bytes of one encoded command; larger client requests are refused before proposing. */
+        @WithDefault("65536")
+        int maxCommandBytes();
+
+        /** Peer messages buffered for the Raft driver; more are dropped (Raft re-sends). */
+        @WithDefault("16384")
+        int maxInboxMessages();
+
+        /** Client requests (proposals, reads) queued for the Raft driver; more are refused at once. */
+        @WithDefault("16384")
+        int maxPendingRequests();
+
+        /** Outbound Raft messages queued per peer; more are dropped and counted. */
+        @WithDefault("4096")
+        int maxQueuedMessagesPerPeer();
+
+        /** Commit index minus applied index up to which the node still reports ready. */
+        @WithDefault("1000")
+        long readyMaxApplyLagEntries();
+
+        /** How long a graceful stop waits for a leadership transfer to complete. */
+        @WithDefault("3000")
+        long transferTimeoutMillis();
+
+        /** How long a client request waits for its proposal or read before DEADLINE_EXCEEDED. */
+        @WithDefault("5000")
+        long requestTimeoutMillis();
+
+        /** Run a pre-vote before real elections (dissertation §9.6). */
+        @WithDefault("true")
+        boolean preVote();
+
+        /** A leader that loses touch with a quorum steps down (dissertation §6.2). */
+        @WithDefault("true")
+        boolean checkQuorum();
+    }
+
+    /** Booking limits, stamped into commands by the serving node or checked before proposing. */
+    interface Limits {
+        /** Seats in one hold or one booking. */
+        @WithDefault("10")
+        int maxSeatsPerHold();
+
+        /** How long a hold keeps its seats. */
+        @WithDefault("600000")
+        long holdDurationMillis();
+
+        /** Latest expiry of a hold, counted from its creation; extensions stop there. */
+        @WithDefault("1800000")
+        long holdLifetimeMaxMillis();
+
+        /** Active holds one user may have at a time. */
+        @WithDefault("5")
+        int activeHoldsPerUserMax();
+
+        /** Cancellations at least this long before the show get a full refund, later ones none. */
+        @WithDefault("7200000")
+        long fullRefundBeforeShowMillis();
+
+        /** How long (log time) a result stays remembered under its idempotency key; at least 24 h. */
+        @WithDefault("86400000")
+        long idempotencyRetentionMillis();
+
+        /** Expired idempotency records one command may prune (bounds the work of one command). */
+        @WithDefault("1000")
+        int idempotencyPrunePerCommandMax();
+
+        /** Widest row a screen may have. */
+        @WithDefault("60")
+        int seatsPerRowMax();
+
+        /** How often the leader proposes ExpireHolds. */
+        @WithDefault("1000")
+        long expireHoldsIntervalMillis();
+
+        /** Client requests a node serves at once (proposals and reads in flight); beyond: RESOURCE_EXHAUSTED. */
+        @WithDefault("4096")
+        int maxRequestsInFlight();
+
+        /** Password hashes computed at once (login, user creation); beyond: RESOURCE_EXHAUSTED. */
+        @WithDefault("64")
+        int maxHashQueue();
+
+        /** Characters of a free-text field (titles, names, questions). */
+        @WithDefault("500")
+        int maxTextLength();
+
+        /** Items returned by one list call. */
+        @WithDefault("1000")
+        int maxPageSize();
+
+        /** Characters of a client-supplied idempotency key. */
+        @WithDefault("128")
+        int maxIdempotencyKeyLength();
+    }
+
+    /** Tokens, passwords and login throttling. */
+    interface Auth {
+        /** PEM file of the RSA private key that signs tokens (PKCS#8, "BEGIN PRIVATE KEY"). */
+        Optional<String> privateKeyFile();
+
+        /** PEM file of the matching RSA public key ("BEGIN PUBLIC KEY"). */
+        Optional<String> publicKeyFile();
+
+        /** Issuer claim written into and required from every token. */
+        @WithDefault("https://boxoffice.io")
+        String issuer();
+
+        /** Lifetime of an issued token. */
+        @WithDefault("3600")
+        long tokenLifetimeSeconds();
+
+        /** PBKDF2WithHmacSHA256 iterations for new password hashes (OWASP 2023: 600000). */
+        @WithDefault("600000")
+        int passwordHashIterations();
+
+        /** Failed logins for one user name allowed before backoff starts. */
+        @WithDefault("3")
+        int loginFailuresBeforeBackoff();
+
+        /** Failed logins from one source address allowed before backoff starts (higher: NATs share addresses). */
+        @WithDefault("20")
+        int loginFailuresBeforeBackoffPerSource();
+
+        /** First backoff after the allowed failures; doubles with each further failure. */
+        @WithDefault("1000")
+        long loginBackoffBaseMillis();
+
+        /** Longest backoff. */
+        @WithDefault("300000")
+        long loginBackoffMaxMillis();
+
+        /** User names and sources tracked by the login throttle; the oldest are forgotten first. */
+        @WithDefault("100000")
+        int loginThrottleMaxEntries();
+    }
+
+    /** The llm-service the Ask RPC calls. */
+    interface Assistant {
+        /** {@code host:port} of llm-service; absent: Ask answers UNAVAILABLE. */
+        Optional<String> address();
+
+        /** Deadline of one call to llm-service. */
+        @WithDefault("15000")
+        long timeoutMillis();
+
+        /** New tokens the model may generate for one answer. */
+        @WithDefault("128")
+        int maxNewTokens();
+
+        /** Characters of a question. */
+        @WithDefault("1000")
+        int maxQuestionLength();
+    }
+}

@@ -1,0 +1,203 @@
+package io.boxoffice.booking.metrics;
+
+import io.boxoffice.raft.core.RaftStatus;
+import io.boxoffice.raft.core.Role;
+import io.boxoffice.raft.transport.TransportCounters;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Every {@code boxoffice_*} metric of a booking node. Raft gauges read the latest {@link RaftStatus}
+ * handed to {@link #onRaftStatus}; counters are node-local (sum them over the cluster for totals).
+ * The names are listed in {@code docs/booking-node.md} and used by the Grafana dashboards: rename
+ * nothing without updating both.
+ */
+@ApplicationScoped
+public class BoxofficeMetrics {
+
+    /** Prometheus names, after Micrometer's conversion ({@code .} → {@code _}, {@code _total} on counters). */
+    public static final List<String> PROMETHEUS_NAMES = List.of(
+            "boxoffice_raft_role", "boxoffice_raft_term", "boxoffice_raft_commit_index",
+            "boxoffice_raft_applied_index", "boxoffice_raft_last_index", "boxoffice_raft_snapshot_index",
+            "boxoffice_raft_has_leader", "boxoffice_raft_members", "boxoffice_raft_leader_changes_total",
+            "boxoffice_raft_replication_lag_entries", "boxoffice_raft_proposals_total",
+            "boxoffice_raft_proposal_seconds", "boxoffice_raft_reads_total", "boxoffice_commands_total",
+            "boxoffice_holds_total", "boxoffice_hold_expiries_total", "boxoffice_bookings_total",
+            "boxoffice_payments_total", "boxoffice_refunds_total", "boxoffice_logins_total",
+            "boxoffice_rpc_seconds", "boxoffice_assistant_seconds", "boxoffice_raft_peer_messages_total",
+            "boxoffice_raft_peer_messages_dropped_total", "boxoffice_raft_peer_calls_rejected_total");
+
+    private final AtomicReference<RaftStatus> status = new AtomicReference<>();
+    private final AtomicReference<TransportCounters> transport = new AtomicReference<>(
+            new TransportCounters(0, 0, 0, 0, 0, 0, 0));
+    private final AtomicLong inboxDropped = new AtomicLong();
+    private MeterRegistry registry;
+    private MultiGauge replicationLag;
+    private Counter leaderChanges;
+
+    @Inject
+    void init(MeterRegistry registry) {
+        this.registry = registry;
+        for (Role role : Role.values()) {
+            Gauge.builder("boxoffice.raft.role", status, s -> s.get() != null && s.get().role() == role ? 1 : 0)
+                    .description("1 for this node's current Raft role, 0 for the others")
+                    .tag("role", role.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+        }
+        gauge("boxoffice.raft.term", "current Raft term", RaftStatus::term);
+        gauge("boxoffice.raft.commit.index", "highest log index known committed", RaftStatus::commitIndex);
+        gauge("boxoffice.raft.applied.index", "highest log index applied to the booking state",
+                RaftStatus::appliedIndex);
+        gauge("boxoffice.raft.last.index", "highest log index stored", RaftStatus::lastIndex);
+        gauge("boxoffice.raft.snapshot.index", "log index of the latest snapshot", RaftStatus::snapshotIndex);
+        gauge("boxoffice.raft.has.leader", "1 when this node knows a leader", s -> s.leaderId() == null ? 0 : 1);
+        gauge("boxoffice.raft.members", "voting members in the configuration",
+                s -> s.configuration() == null ? 0 : s.configuration().voterIds().size());
+        leaderChanges = Counter.builder("boxoffice.raft.leader.changes")
+                .description("times this node saw the leader change (including to none)").register(registry);
+        // Outcome counters start at zero, so dashboards and rate() see every series from the first scrape.
+        for (String outcome : List.of("created", "extended", "released", "rejected")) {
+            registry.counter("boxoffice.holds", "outcome", outcome);
+        }
+        for (String outcome : List.of("confirmed", "cancelled", "rejected")) {
+            registry.counter("boxoffice.bookings", "outcome", outcome);
+        }
+        for (String outcome : List.of("captured", "declined", "transient_failure")) {
+            registry.counter("boxoffice.payments", "outcome", outcome);
+        }
+        for (String outcome : List.of("cancellation", "none", "admin", "payment_not_applied")) {
+            registry.counter("boxoffice.refunds", "outcome", outcome);
+        }
+        for (String outcome : List.of("success", "bad_credentials", "throttled")) {
+            registry.counter("boxoffice.logins", "outcome", outcome);
+        }
+        registry.counter("boxoffice.hold.expiries");
+        transportCounter("boxoffice.raft.peer.messages", "direction", "sent", TransportCounters::sent);
+        transportCounter("boxoffice.raft.peer.messages", "direction", "received", TransportCounters::received);
+        transportCounter("boxoffice.raft.peer.messages.dropped", "reason", "queue_full",
+                TransportCounters::droppedQueueFull);
+        transportCounter("boxoffice.raft.peer.messages.dropped", "reason", "unknown_peer",
+                TransportCounters::droppedUnknownPeer);
+        transportCounter("boxoffice.raft.peer.messages.dropped", "reason", "stream_failed",
+                TransportCounters::droppedStreamFailed);
+        FunctionCounter.builder("boxoffice.raft.peer.messages.dropped", inboxDropped, AtomicLong::doubleValue)
+                .description("peer messages dropped").tag("reason", "inbox_full").register(registry);
+        transportCounter("boxoffice.raft.peer.calls.rejected", "reason", "unauthenticated",
+                TransportCounters::rejectedUnauthenticated);
+        transportCounter("boxoffice.raft.peer.calls.rejected", "reason", "invalid", TransportCounters::rejectedInvalid);
+        replicationLag = MultiGauge.builder("boxoffice.raft.replication.lag.entries")
+                .description("entries the leader has that the peer has not acknowledged; leader only")
+                .register(registry);
+    }
+
+    private void transportCounter(String name, String tag, String value,
+                                  java.util.function.ToLongFunction<TransportCounters> read) {
+        FunctionCounter.builder(name, transport, t -> read.applyAsLong(t.get()))
+                .description("Raft peer transport: " + name.substring(name.lastIndexOf('.') + 1)).tag(tag, value)
+                .register(registry);
+    }
+
+    /** Publishes the peer transport's counters and the driver inbox drops; called by the cluster poller. */
+    public void onTransport(TransportCounters counters, long droppedInbound) {
+        transport.set(counters);
+        inboxDropped.set(droppedInbound);
+    }
+
+    private void gauge(String name, String description, java.util.function.ToDoubleFunction<RaftStatus> value) {
+        Gauge.builder(name, status, s -> s.get() == null ? Double.NaN : value.applyAsDouble(s.get()))
+                .description(description).register(registry);
+    }
+
+    /** Publishes a fresh status; called by the cluster poller, on any thread. */
+    public void onRaftStatus(RaftStatus next) {
+        RaftStatus previous = status.getAndSet(next);
+        if (previous != null && !Objects.equals(previous.leaderId(), next.leaderId())) {
+            leaderChanges.increment();
+        }
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        if (next.role() == Role.LEADER && next.peers() != null) {
+            for (RaftStatus.PeerProgress peer : next.peers()) {
+                long lag = Math.max(0, next.lastIndex() - peer.matchIndex());
+                rows.add(MultiGauge.Row.of(Tags.of("peer", peer.id()), lag));
+            }
+        }
+        replicationLag.register(rows, true);
+    }
+
+    /** One proposal finished: {@code outcome} is committed, not_leader, dropped, rejected, timeout or error. */
+    public void proposal(String outcome, long nanos) {
+        registry.counter("boxoffice.raft.proposals", "outcome", outcome).increment();
+        Timer.builder("boxoffice.raft.proposal").description("time from propose to commit and apply")
+                .tag("outcome", outcome).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /** One read finished: {@code consistency} linearizable or stale. */
+    public void read(String consistency, String outcome) {
+        registry.counter("boxoffice.raft.reads", "consistency", consistency, "outcome", outcome).increment();
+    }
+
+    /** One applied command's result: {@code outcome} is ok or the rejection reason. */
+    public void command(String type, String outcome) {
+        registry.counter("boxoffice.commands", "type", type, "outcome", outcome).increment();
+    }
+
+    /** created, extended, released, rejected. */
+    public void hold(String outcome) {
+        registry.counter("boxoffice.holds", "outcome", outcome).increment();
+    }
+
+    /** Holds the leader's ExpireHolds freed. */
+    public void holdsExpired(long count) {
+        registry.counter("boxoffice.hold.expiries").increment(count);
+    }
+
+    /** confirmed, cancelled, rejected. */
+    public void booking(String outcome) {
+        registry.counter("boxoffice.bookings", "outcome", outcome).increment();
+    }
+
+    /** captured, declined, transient_failure. */
+    public void payment(String outcome) {
+        registry.counter("boxoffice.payments", "outcome", outcome).increment();
+    }
+
+    /** Refunds recorded: cancellation (policy refund), none (cancelled too late), admin, payment_not_applied. */
+    public void refund(String outcome) {
+        registry.counter("boxoffice.refunds", "outcome", outcome).increment();
+    }
+
+    /** success, bad_credentials, throttled. */
+    public void login(String outcome) {
+        registry.counter("boxoffice.logins", "outcome", outcome).increment();
+    }
+
+    /** One public RPC finished. */
+    public void rpc(String method, String code, long nanos) {
+        Timer.builder("boxoffice.rpc").description("public gRPC call latency by method and status")
+                .tags("method", method, "code", code).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /** One call to llm-service finished: ok, unavailable, error, timeout. */
+    public void assistant(String outcome, long nanos) {
+        Timer.builder("boxoffice.assistant").description("Ask latency including the llm-service call")
+                .tag("outcome", outcome).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry).record(Duration.ofNanos(nanos));
+    }
+}
