@@ -10,6 +10,7 @@ import io.boxoffice.raft.core.Member;
 import io.boxoffice.raft.core.RaftConfig;
 import io.boxoffice.raft.core.RaftStatus;
 import io.boxoffice.raft.core.Role;
+import io.boxoffice.raft.server.RaftObserver;
 import io.boxoffice.raft.server.RaftServer;
 import io.boxoffice.raft.server.RaftServerConfig;
 import io.boxoffice.raft.server.ReadConsistency;
@@ -93,13 +94,18 @@ public class ClusterNode {
             throw new UncheckedIOException("cannot create boxoffice.data-dir " + settings.dataDir()
                     + "; check the path and its permissions", e);
         }
-        RocksDbLogStore store = new RocksDbLogStore(logDirectory);
+        RocksDbLogStore store = new RocksDbLogStore(logDirectory, metrics::walSynced);
         try {
             claimVolume(store);
             GrpcTransport transport = new GrpcTransport(GrpcTransportConfig.defaults(settings.nodeId(),
                     settings.clusterId(), "0.0.0.0", config.peerPort(), settings.peerToken())
                     .withMaxQueuedMessagesPerPeer(config.raft().maxQueuedMessagesPerPeer()).validated());
-            RaftServer raft = new RaftServer(serverConfig(), store, transport, stateMachine);
+            RaftServer raft = new RaftServer(serverConfig(), store, transport, stateMachine, new RaftObserver() {
+                @Override
+                public void logAppended(int entryCount, long durationNanos) {
+                    metrics.logAppended(durationNanos);
+                }
+            });
             raft.start();
             server = raft;
             this.transport = transport;
@@ -177,6 +183,26 @@ public class ClusterNode {
         current.close();
         server = null;
         LOG.infof("booking node %s stopped", settings.nodeId());
+    }
+
+    /**
+     * The preStop drain: readiness fails from now on, and a leader hands leadership to the most caught-up
+     * reachable voter (bounded by the transfer timeout). Raft keeps running until {@link #stop()}.
+     */
+    public synchronized DrainResult drain() {
+        stopping = true;
+        RaftServer current = server;
+        if (current == null) {
+            return new DrainResult(false, false, null);
+        }
+        boolean wasLeader = current.status().role() == Role.LEADER;
+        transferLeadershipBeforeStop(current);
+        RaftStatus after = current.status();
+        return new DrainResult(wasLeader, after.role() == Role.LEADER, after.leaderId());
+    }
+
+    /** Outcome of {@link #drain()}: whether this node led before and still leads, and who leads now. */
+    public record DrainResult(boolean wasLeader, boolean stillLeader, String leaderId) {
     }
 
     private void transferLeadershipBeforeStop(RaftServer current) {

@@ -38,7 +38,8 @@ public class BoxofficeMetrics {
             "boxoffice_holds_total", "boxoffice_hold_expiries_total", "boxoffice_bookings_total",
             "boxoffice_payments_total", "boxoffice_refunds_total", "boxoffice_logins_total",
             "boxoffice_rpc_seconds", "boxoffice_assistant_seconds", "boxoffice_raft_peer_messages_total",
-            "boxoffice_raft_peer_messages_dropped_total", "boxoffice_raft_peer_calls_rejected_total");
+            "boxoffice_raft_peer_messages_dropped_total", "boxoffice_raft_peer_calls_rejected_total",
+            "boxoffice_raft_fsync_seconds", "boxoffice_raft_append_seconds");
 
     private final AtomicReference<RaftStatus> status = new AtomicReference<>();
     private final AtomicReference<TransportCounters> transport = new AtomicReference<>(
@@ -47,6 +48,8 @@ public class BoxofficeMetrics {
     private MeterRegistry registry;
     private MultiGauge replicationLag;
     private Counter leaderChanges;
+    private Timer fsync;
+    private Timer append;
 
     @Inject
     void init(MeterRegistry registry) {
@@ -65,6 +68,14 @@ public class BoxofficeMetrics {
         gauge("boxoffice.raft.has.leader", "1 when this node knows a leader", s -> s.leaderId() == null ? 0 : 1);
         gauge("boxoffice.raft.members", "voting members in the configuration",
                 s -> s.configuration() == null ? 0 : s.configuration().voterIds().size());
+        fsync = Timer.builder("boxoffice.raft.fsync")
+                .description("one fsync of the Raft write-ahead log (the group commit of a driver loop)")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(2)).register(registry);
+        append = Timer.builder("boxoffice.raft.append")
+                .description("appending one batch to the Raft log store: encode, write and fsync")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(2)).register(registry);
         leaderChanges = Counter.builder("boxoffice.raft.leader.changes")
                 .description("times this node saw the leader change (including to none)").register(registry);
         // Outcome counters start at zero, so dashboards and rate() see every series from the first scrape.
@@ -134,6 +145,16 @@ public class BoxofficeMetrics {
             }
         }
         replicationLag.register(rows, true);
+    }
+
+    /** The Raft log's write-ahead log was fsynced (called on the Raft driver thread: must stay cheap). */
+    public void walSynced(long nanos) {
+        fsync.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** One batch was appended to the Raft log store, fsync included (called on the Raft driver thread). */
+    public void logAppended(long nanos) {
+        append.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** One proposal finished: {@code outcome} is committed, not_leader, dropped, rejected, timeout or error. */

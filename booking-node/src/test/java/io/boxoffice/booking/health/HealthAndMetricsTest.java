@@ -37,6 +37,8 @@ class HealthAndMetricsTest {
 
     @Test
     void when_metrics_are_scraped_then_every_documented_name_is_there_and_bookings_move_them() {
+        // The RPC timer appears with the first public call; make one so this test does not depend on order.
+        GrpcClients.user2();
         String before = scrape();
         // Not emitted here: lag has a series per peer (a one-node cluster has none); the assistant timer
         // appears with the first Ask.
@@ -63,6 +65,12 @@ class HealthAndMetricsTest {
         assertThat(value(after, "boxoffice_raft_proposals_total{outcome=\"committed\"}"))
                 .isGreaterThan(value(before, "boxoffice_raft_proposals_total{outcome=\"committed\"}"));
         assertThat(after).contains("boxoffice_rpc_seconds_count{code=\"OK\",method=\"boxoffice.v1.BookingService/BookSeats\"}");
+        // Every committed booking went through at least one durable, fsynced append of the Raft log.
+        assertThat(value(after, "boxoffice_raft_fsync_seconds_count"))
+                .isGreaterThan(value(before, "boxoffice_raft_fsync_seconds_count"));
+        assertThat(value(after, "boxoffice_raft_append_seconds_count"))
+                .isGreaterThan(value(before, "boxoffice_raft_append_seconds_count"));
+        assertThat(after).contains("boxoffice_raft_fsync_seconds_bucket").contains("boxoffice_raft_append_seconds_bucket");
     }
 
     private static String scrape() {
