@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Work only the leader does, in rounds a quarter second apart: loads the demo data once if enabled,
+ * creates the bootstrap administrator once if configured,
  * proposes ExpireHolds every {@code boxoffice.limits.expire-holds-interval-millis} while a hold may be due
  * (so an idle cluster writes nothing), and promotes learners that have caught up. One round at a time: a slow round delays the
  * next instead of piling proposals up.
@@ -51,6 +52,8 @@ public class LeaderJobs {
     BoxofficeMetrics metrics;
     @Inject
     DemoData demoData;
+    @Inject
+    BootstrapAdmin bootstrapAdmin;
 
     private final AtomicBoolean roundRunning = new AtomicBoolean();
     private ScheduledExecutorService scheduler;
@@ -79,6 +82,9 @@ public class LeaderJobs {
         try {
             if (config.demoData()) {
                 demoData.loadIfEmpty().join();
+            }
+            if (bootstrapAdmin.pending()) {
+                bootstrapAdmin.createIfMissing().join();
             }
             long now = System.currentTimeMillis();
             if (now - lastSweepMillis >= config.limits().expireHoldsIntervalMillis()) {

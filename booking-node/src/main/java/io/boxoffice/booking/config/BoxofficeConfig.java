@@ -256,6 +256,17 @@ public interface BoxofficeConfig {
         /** User names and sources tracked by the login throttle; the oldest are forgotten first. */
         @WithDefault("100000")
         int loginThrottleMaxEntries();
+
+        /**
+         * File holding the first administrator's password (first line; a mounted Secret in production). When
+         * set, the leader creates {@code bootstrap-admin-username} with the roles user and admin once, if no
+         * user of that name exists. The way into a cluster that runs without demo data.
+         */
+        Optional<String> bootstrapAdminPasswordFile();
+
+        /** Name of the administrator created from {@code bootstrap-admin-password-file}. */
+        @WithDefault("admin")
+        String bootstrapAdminUsername();
     }
 
     /** The llm-service the Ask RPC calls. */

@@ -44,6 +44,7 @@ public final class ConfigValidator {
         String token = peerToken(config, singleNode, problems);
         Path privateKey = keyFile("boxoffice.auth.private-key-file", config.auth().privateKeyFile(), problems);
         Path publicKey = keyFile("boxoffice.auth.public-key-file", config.auth().publicKeyFile(), problems);
+        checkBootstrapAdmin(config.auth(), problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
@@ -271,6 +272,29 @@ public final class ConfigValidator {
                     + PEER_TOKEN_MIN_LENGTH + " (generate one with: openssl rand -hex 32)");
         }
         return token;
+    }
+
+    private static void checkBootstrapAdmin(BoxofficeConfig.Auth auth, List<String> problems) {
+        Optional<String> file = auth.bootstrapAdminPasswordFile().filter(value -> !value.isBlank());
+        if (file.isEmpty()) {
+            return;
+        }
+        try {
+            Path path = Path.of(file.get().trim());
+            if (!Files.isReadable(path)) {
+                problems.add("boxoffice.auth.bootstrap-admin-password-file " + path.toAbsolutePath()
+                        + " does not exist or is not readable; mount the Secret there or unset the key");
+            } else if (Files.readAllLines(path).stream().findFirst().map(String::strip).orElse("").length() < 8) {
+                problems.add("boxoffice.auth.bootstrap-admin-password-file must hold a password of at least 8 "
+                        + "characters on its first line, for example: openssl rand -base64 18 > admin-password");
+            }
+        } catch (InvalidPathException | java.io.IOException e) {
+            problems.add("boxoffice.auth.bootstrap-admin-password-file '" + file.get() + "' cannot be read: " + e);
+        }
+        if (!PeerSpec.MEMBER_ID.matcher(auth.bootstrapAdminUsername()).matches()) {
+            problems.add("boxoffice.auth.bootstrap-admin-username '" + auth.bootstrapAdminUsername()
+                    + "' must be lower-case letters, digits and '-'");
+        }
     }
 
     private static Path keyFile(String key, Optional<String> value, List<String> problems) {

@@ -29,11 +29,18 @@ public class SingleNodeClusterResource implements QuarkusTestResourceLifecycleMa
 
     private Path root;
     private boolean withAssistant = true;
+    private boolean demoData = true;
+    private String bootstrapAdminPassword;
 
-    /** Init argument {@code assistant=none} starts the node without an llm-service address. */
+    /**
+     * Init arguments: {@code assistant=none} starts the node without an llm-service address;
+     * {@code demo=false} without demo data; {@code bootstrapAdminPassword=…} with a bootstrap administrator.
+     */
     @Override
     public void init(Map<String, String> initArgs) {
         withAssistant = !"none".equals(initArgs.get("assistant"));
+        demoData = !"false".equals(initArgs.get("demo"));
+        bootstrapAdminPassword = initArgs.get("bootstrapAdminPassword");
     }
 
     @Override
@@ -57,7 +64,16 @@ public class SingleNodeClusterResource implements QuarkusTestResourceLifecycleMa
         config.put("boxoffice.auth.private-key-file", files[0].toString());
         config.put("boxoffice.auth.public-key-file", files[1].toString());
         config.put("boxoffice.auth.issuer", "https://boxoffice.test");
-        config.put("boxoffice.demo-data", "true");
+        config.put("boxoffice.demo-data", String.valueOf(demoData));
+        if (bootstrapAdminPassword != null) {
+            Path passwordFile = root.resolve("admin-password");
+            try {
+                Files.writeString(passwordFile, bootstrapAdminPassword + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            config.put("boxoffice.auth.bootstrap-admin-password-file", passwordFile.toString());
+        }
         if (withAssistant) {
             llm = new FakeLlmService(freePort());
             llm.start();
