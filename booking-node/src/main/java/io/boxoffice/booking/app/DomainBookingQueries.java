@@ -124,7 +124,7 @@ public class DomainBookingQueries implements BookingQueries {
      */
     @Override
     public OptionalLong nextHoldExpiryMillis() {
-        return state.statistics().activeHolds() > 0 ? OptionalLong.of(state.clockMillis()) : OptionalLong.empty();
+        return state.nextHoldExpiryMillis();
     }
 
     @Override

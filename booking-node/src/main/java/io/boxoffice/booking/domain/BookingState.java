@@ -208,6 +208,12 @@ final class BookingState {
         return due;
     }
 
+    /** When the earliest active hold expires, if any hold is active. */
+    java.util.OptionalLong nextActiveHoldExpiryMillis() {
+        return activeHoldExpiries.isEmpty() ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(activeHoldExpiries.first().expiresAtMillis());
+    }
+
     int activeHoldCount() {
         return activeHoldExpiries.size();
     }

@@ -410,6 +410,14 @@ public final class BookingStateMachine implements StateMachine {
 
     // ================================================================ queries: statistics
 
+    /**
+     * When the earliest active hold expires (by the replicated clock's rules), or empty when no hold is
+     * active: lets the leader propose ExpireHolds only when one is due. O(1).
+     */
+    public java.util.OptionalLong nextHoldExpiryMillis() {
+        return state.nextActiveHoldExpiryMillis();
+    }
+
     public BookingStatistics statistics() {
         Map<HoldStatus, Long> holds = new EnumMap<>(HoldStatus.class);
         Map<PaymentStatus, Long> payments = new EnumMap<>(PaymentStatus.class);

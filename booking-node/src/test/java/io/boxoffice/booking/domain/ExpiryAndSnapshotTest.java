@@ -23,6 +23,27 @@ import org.junit.jupiter.api.Test;
 class ExpiryAndSnapshotTest {
 
     @Test
+    void the_next_hold_expiry_is_the_earliest_active_one_and_disappears_once_no_hold_is_active() {
+        DomainFixture fixture = new DomainFixture();
+        String showId = fixture.standardShow();
+        assertThat(fixture.machine.nextHoldExpiryMillis()).isEmpty();
+        Hold first = fixture.heldOk(ALICE, showId, "A1");
+        fixture.nowMillis += 1000;
+        Hold second = fixture.heldOk(BOB, showId, "A2");
+        assertThat(fixture.machine.nextHoldExpiryMillis()).hasValue(first.getExpiresAtMillis());
+
+        fixture.confirm(ALICE, first.getId(), captured(first.getId(), eur(1200)));
+        assertThat(fixture.machine.nextHoldExpiryMillis()).hasValue(second.getExpiresAtMillis());
+
+        fixture.nowMillis = second.getExpiresAtMillis();
+        fixture.heldOk(ALICE, showId, "A9"); // any command at the expiry time records it
+        fixture.nowMillis += 1;
+        // Only the hold on A9 is active now: the expired one left the index when its expiry was recorded.
+        assertThat(fixture.machine.nextHoldExpiryMillis()).isPresent();
+        assertThat(fixture.machine.nextHoldExpiryMillis().getAsLong()).isGreaterThan(second.getExpiresAtMillis());
+    }
+
+    @Test
     void when_a_command_arrives_one_millisecond_before_expiry_then_the_hold_is_still_valid() {
         DomainFixture fixture = new DomainFixture();
         String showId = fixture.standardShow();
