@@ -80,6 +80,13 @@ public class LeaderJobs {
             return;
         }
         try {
+            // First, and apart from the jobs below: a failing sweep or demo load must not keep a caught-up
+            // learner from becoming a voter (a scaled-up StatefulSet would never gain fault tolerance).
+            promoteCaughtUpLearners(status);
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "promoting learners did not complete");
+        }
+        try {
             if (config.demoData()) {
                 demoData.loadIfEmpty().join();
             }
@@ -91,7 +98,6 @@ public class LeaderJobs {
                 lastSweepMillis = now;
                 expireDueHolds(now).join();
             }
-            promoteCaughtUpLearners(status);
         } catch (RuntimeException e) {
             // Leadership may move mid-round; the next leader's round retries. Logged, never swallowed silently.
             LOG.debugf(e, "leader round did not complete");

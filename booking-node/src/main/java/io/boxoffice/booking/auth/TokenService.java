@@ -40,7 +40,18 @@ public final class TokenService {
 
     /** A signed token for the user with {@code roles} (at least one), valid for the configured lifetime. */
     public IssuedToken issue(String userId, String username, java.util.Collection<Role> roles) {
-        long expiresAtSeconds = System.currentTimeMillis() / 1000 + lifetime.toSeconds();
+        return issue(userId, username, roles, lifetime);
+    }
+
+    /**
+     * A signed token valid for {@code validFor} instead of the configured lifetime: what a member mints for its
+     * own short calls to the cluster (a joining node asking to be added).
+     */
+    public IssuedToken issue(String userId, String username, java.util.Collection<Role> roles, Duration validFor) {
+        if (validFor.isNegative() || validFor.isZero()) {
+            throw new IllegalArgumentException("token lifetime must be positive, was " + validFor);
+        }
+        long expiresAtSeconds = System.currentTimeMillis() / 1000 + validFor.toSeconds();
         String token = Jwt.issuer(issuer)
                 .upn(username)
                 .subject(userId)

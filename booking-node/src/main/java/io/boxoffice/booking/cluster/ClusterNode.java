@@ -4,6 +4,8 @@ import io.boxoffice.booking.config.BoxofficeConfig;
 import io.boxoffice.booking.config.InvalidConfigurationException;
 import io.boxoffice.booking.config.NodeSettings;
 import io.boxoffice.booking.config.PeerSpec;
+import io.boxoffice.booking.discovery.DnsCachePolicy;
+import io.boxoffice.booking.discovery.DnsWait;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
 import io.boxoffice.raft.core.Configuration;
 import io.boxoffice.raft.core.Member;
@@ -87,6 +89,7 @@ public class ClusterNode {
             LOG.warn("no cluster credential configured (boxoffice.peer-token or boxoffice.peer-token-file); this "
                     + "one-node cluster uses a random one, so no other node can join it");
         }
+        awaitOwnPeerHost();
         Path logDirectory = settings.dataDir().resolve(LOG_DIRECTORY);
         try {
             Files.createDirectories(logDirectory);
@@ -99,7 +102,8 @@ public class ClusterNode {
             claimVolume(store);
             GrpcTransport transport = new GrpcTransport(GrpcTransportConfig.defaults(settings.nodeId(),
                     settings.clusterId(), "0.0.0.0", config.peerPort(), settings.peerToken())
-                    .withMaxQueuedMessagesPerPeer(config.raft().maxQueuedMessagesPerPeer()).validated());
+                    .withMaxQueuedMessagesPerPeer(config.raft().maxQueuedMessagesPerPeer())
+                    .withAdvertisedAddress(settings.selfPeerAddress()).validated());
             RaftServer raft = new RaftServer(serverConfig(), store, transport, stateMachine, new RaftObserver() {
                 @Override
                 public void logAppended(int entryCount, long durationNanos) {
@@ -123,6 +127,25 @@ public class ClusterNode {
         LOG.infof("booking node %s started: peer port %d, data in %s, bootstrap members %s", settings.nodeId(),
                 config.peerPort(), settings.dataDir(), settings.bootstrapMembers().isEmpty() ? "(joining)"
                         : settings.bootstrapMembers().stream().map(PeerSpec::id).toList());
+    }
+
+    /**
+     * Peers reach this node by its peer host (the pod's DNS name in Kubernetes), which may not resolve for a
+     * moment after the pod starts; Raft starts once it does, or the node stops after the bounded wait.
+     */
+    private void awaitOwnPeerHost() {
+        String address = settings.selfPeerAddress();
+        String host = address.substring(0, address.lastIndexOf(':'));
+        BoxofficeConfig.Discovery discovery = config.discovery();
+        LOG.infof("%s; waiting up to %d ms for %s to resolve", DnsCachePolicy.describe(), discovery.dnsWaitMillis(),
+                host);
+        try {
+            DnsWait.system(discovery.backoffMinMillis(), discovery.backoffMaxMillis())
+                    .await(host, "this node's peer host", discovery.dnsWaitMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + host + " to resolve", e);
+        }
     }
 
     /** The member id stored on the volume must be ours: a volume is never shared or reused by another member. */
@@ -212,8 +235,11 @@ public class ClusterNode {
         } catch (RuntimeException e) {
             return;
         }
-        boolean reachableVoter = status.peers().stream().anyMatch(peer -> peer.voter() && peer.recentlyActive());
-        if (status.role() != Role.LEADER || !reachableVoter) {
+        // Any other voter is worth a try. Its recentlyActive flag is no guide here: the leader clears every
+        // flag once per election timeout, so a single sample often shows none under load, and skipping the
+        // transfer then turns a graceful stop into an election that clients see. The transfer is bounded.
+        boolean otherVoter = status.configuration().voterIds().stream().anyMatch(id -> !id.equals(status.id()));
+        if (status.role() != Role.LEADER || !otherVoter) {
             return; // Nobody to hand over to: waiting for the transfer timeout would only delay the stop.
         }
         try {
@@ -269,6 +295,11 @@ public class ClusterNode {
         } catch (IllegalStateException e) {
             return Optional.empty();
         }
+    }
+
+    /** Whether this node is in the cluster's configuration as this node knows it (voter or learner). */
+    public boolean isMember() {
+        return status().map(s -> s.configuration().contains(settings.nodeId())).orElse(false);
     }
 
     public boolean isLeader() {

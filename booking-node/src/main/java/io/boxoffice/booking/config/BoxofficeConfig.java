@@ -83,6 +83,8 @@ public interface BoxofficeConfig {
 
     Assistant assistant();
 
+    Discovery discovery();
+
     /** Raft timing and flow-control bounds. */
     interface Raft {
         /** Length of one Raft tick. */
@@ -156,6 +158,35 @@ public interface BoxofficeConfig {
         /** A leader that loses touch with a quorum steps down (dissertation §6.2). */
         @WithDefault("true")
         boolean checkQuorum();
+    }
+
+    /**
+     * Finding the cluster in Kubernetes: waiting for this pod's DNS record before Raft starts, and a joining
+     * member adding itself as a learner through the bootstrap members.
+     */
+    interface Discovery {
+        /**
+         * Longest wait for this node's own peer host to resolve before Raft starts (a StatefulSet pod's
+         * headless-service record appears shortly after the pod); beyond it the node stops with the reason.
+         */
+        @WithDefault("120000")
+        long dnsWaitMillis();
+
+        /** With {@code boxoffice.join=true}: ask the bootstrap members to add this node as a learner. */
+        @WithDefault("true")
+        boolean selfRegister();
+
+        /** First wait between two registration or DNS attempts; doubles with each failure. */
+        @WithDefault("200")
+        long backoffMinMillis();
+
+        /** Longest wait between two registration or DNS attempts. */
+        @WithDefault("5000")
+        long backoffMaxMillis();
+
+        /** Deadline of one AddMember call. */
+        @WithDefault("5000")
+        long callTimeoutMillis();
     }
 
     /** Booking limits, stamped into commands by the serving node or checked before proposing. */

@@ -37,6 +37,7 @@ public final class ConfigValidator {
         checkLimits(config.limits(), problems);
         checkAuth(config.auth(), problems);
         checkAssistant(config.assistant(), problems);
+        checkDiscovery(config.discovery(), problems);
         Path dataDir = checkDataDir(config.dataDir(), problems);
         List<PeerSpec> clientEndpoints = PeerSpec.parseAll("boxoffice.client-endpoints",
                 config.clientEndpoints().orElse(List.of()), problems);
@@ -223,6 +224,19 @@ public final class ConfigValidator {
         positive("boxoffice.assistant.timeout-millis", assistant.timeoutMillis(), problems);
         positive("boxoffice.assistant.max-new-tokens", assistant.maxNewTokens(), problems);
         positive("boxoffice.assistant.max-question-length", assistant.maxQuestionLength(), problems);
+    }
+
+    private static void checkDiscovery(BoxofficeConfig.Discovery discovery, List<String> problems) {
+        if (discovery.dnsWaitMillis() < 0) {
+            problems.add("boxoffice.discovery.dns-wait-millis must be >= 0 (0: do not wait), was "
+                    + discovery.dnsWaitMillis());
+        }
+        positive("boxoffice.discovery.backoff-min-millis", discovery.backoffMinMillis(), problems);
+        if (discovery.backoffMaxMillis() < discovery.backoffMinMillis()) {
+            problems.add("boxoffice.discovery.backoff-max-millis (" + discovery.backoffMaxMillis()
+                    + ") must be >= boxoffice.discovery.backoff-min-millis (" + discovery.backoffMinMillis() + ")");
+        }
+        positive("boxoffice.discovery.call-timeout-millis", discovery.callTimeoutMillis(), problems);
     }
 
     private static Path checkDataDir(String dataDir, List<String> problems) {

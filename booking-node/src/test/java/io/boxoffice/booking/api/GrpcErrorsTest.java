@@ -48,4 +48,14 @@ class GrpcErrorsTest {
         assertThat(GrpcErrors.toStatus(new IllegalStateException("bug")).getStatus().getCode())
                 .isEqualTo(Status.Code.INTERNAL);
     }
+
+    @Test
+    void when_a_request_outlives_the_shutdown_of_the_node_then_the_client_is_told_to_retry_elsewhere_with_its_key() {
+        StatusRuntimeException status = GrpcErrors.toStatus(new CompletionException(
+                new java.util.concurrent.RejectedExecutionException("executor terminated")));
+
+        assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(status.getStatus().getDescription()).contains("shutting down")
+                .contains("retry on another node with the same idempotency key");
+    }
 }

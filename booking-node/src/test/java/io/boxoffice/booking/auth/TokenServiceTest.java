@@ -42,6 +42,18 @@ class TokenServiceTest {
     }
 
     @Test
+    void when_a_member_mints_a_short_lived_token_then_it_expires_after_that_lifetime_not_the_configured_one() {
+        TokenService.IssuedToken issued = tokens.issue("node:boxoffice-3", "node:boxoffice-3", Set.of(Role.ADMIN),
+                Duration.ofSeconds(60));
+
+        assertThat(tokens.verify(issued.token(), "x").role()).isEqualTo(Role.ADMIN);
+        assertThat(issued.expiresAtMillis()).isBetween(System.currentTimeMillis() + 55_000,
+                System.currentTimeMillis() + 61_000);
+        assertThatThrownBy(() -> tokens.issue("u", "u", Set.of(Role.USER), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void when_the_token_is_signed_by_another_key_then_it_is_refused() {
         String forged = Jwt.issuer("https://boxoffice.test").upn("admin").subject("u-9").groups(Set.of("admin"))
                 .expiresIn(300).sign(TestKeys.generate().getPrivate());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.boxoffice.booking.config.InvalidConfigurationException;
 import io.boxoffice.booking.config.NodeSettings;
 import io.boxoffice.booking.config.PeerSpec;
+import io.boxoffice.booking.metrics.BoxofficeMetrics;
 import io.boxoffice.booking.testing.TestConfigs;
 import io.boxoffice.raft.storage.RocksDbLogStore;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ class ClusterNodeVolumeTest {
         node.settings = new NodeSettings("node-1", "boxoffice", List.of(new PeerSpec("node-1", "localhost:7070")),
                 "localhost:7070", "0123456789abcdef0123456789abcdef", false, dataDir, null, null, List.of());
         node.config = TestConfigs.config(Map.of());
+        node.metrics = new BoxofficeMetrics(); // Unregistered: the node refuses the volume before it appends.
 
         assertThatThrownBy(node::start).isInstanceOfSatisfying(InvalidConfigurationException.class, e ->
                 assertThat(e.problems()).singleElement().asString()

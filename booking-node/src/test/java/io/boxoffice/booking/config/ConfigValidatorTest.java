@@ -69,6 +69,19 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void when_discovery_bounds_are_wrong_then_each_is_reported_with_its_fix() {
+        assertThatThrownBy(() -> ConfigValidator.resolve(config(Map.of(
+                "boxoffice.discovery.dns-wait-millis", "-1",
+                "boxoffice.discovery.backoff-min-millis", "500",
+                "boxoffice.discovery.backoff-max-millis", "100",
+                "boxoffice.discovery.call-timeout-millis", "0"))))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("boxoffice.discovery.dns-wait-millis must be >= 0"))
+                        .anyMatch(p -> p.startsWith("boxoffice.discovery.backoff-max-millis (100) must be >= "))
+                        .anyMatch(p -> p.startsWith("boxoffice.discovery.call-timeout-millis must be >= 1")));
+    }
+
+    @Test
     void when_joining_then_no_bootstrap_configuration_is_used() {
         NodeSettings settings = ConfigValidator.resolve(config(Map.of("boxoffice.join", "true",
                 "boxoffice.peer-token", "0123456789abcdef0123456789abcdef")));

@@ -41,6 +41,13 @@ public final class GrpcTransport implements Transport {
 
     private static final Logger LOG = Logger.getLogger(GrpcTransport.class);
     private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
+    /**
+     * Unacknowledged data to a peer for this long ends the connection. Kernel ACKs do not wait for the peer's JVM,
+     * so a GC pause does not trip it; only a silent network path does.
+     */
+    static final long PEER_SILENCE_TIMEOUT_MILLIS = 3_000;
+    /** Senders created for peers outside the address book (see {@link #learnSender}); bounds that growth. */
+    static final int MAX_LEARNED_PEERS = 16;
 
     private final GrpcTransportConfig config;
     private final Map<String, PeerSender> sendersById = new ConcurrentHashMap<>();
@@ -50,6 +57,8 @@ public final class GrpcTransport implements Transport {
     private final LongAdder received = new LongAdder();
     private final LongAdder rejectedUnauthenticated = new LongAdder();
     private final LongAdder rejectedInvalid = new LongAdder();
+    /** Ids whose sender was learned from an envelope rather than given by {@link #updatePeers}. */
+    private final java.util.Set<String> learnedPeerIds = new java.util.HashSet<>();
     private Server server;
     private volatile boolean closed;
 
@@ -114,15 +123,34 @@ public final class GrpcTransport implements Transport {
             }
         }
         for (var peer : wanted.entrySet()) {
-            sendersById.computeIfAbsent(peer.getKey(), id -> {
-                PeerSender sender = new PeerSender(id, peer.getValue(), config.clusterId(),
-                        openChannel(peer.getValue()), config.maxQueuedMessagesPerPeer(),
-                        new Backoff(config.reconnectBackoffMinMillis(), config.reconnectBackoffMaxMillis()),
-                        senderCounters);
-                sender.start();
-                return sender;
-            });
+            sendersById.computeIfAbsent(peer.getKey(), id -> newSender(id, peer.getValue()));
         }
+        learnedPeerIds.clear(); // The address book now comes from a configuration again.
+    }
+
+    /**
+     * A message arrived from {@code peerId}, which the address book does not name, advertising {@code address}:
+     * remember it until the next {@link #updatePeers}, so the answer can go back. This is how a new learner
+     * answers the leader's first appends before the configuration entry naming the leader reaches it. Only
+     * authenticated peers of this cluster get here; at most {@link #MAX_LEARNED_PEERS} are remembered.
+     */
+    private synchronized void learnSender(String peerId, String address) {
+        if (closed || sendersById.containsKey(peerId) || peerId.equals(config.selfId())
+                || learnedPeerIds.size() >= MAX_LEARNED_PEERS || !GrpcTransportConfig.isHostAndPort(address)) {
+            return;
+        }
+        sendersById.put(peerId, newSender(peerId, address));
+        learnedPeerIds.add(peerId);
+        LOG.infof("learned the address of %s (%s) from its message; it is not in this node's configuration yet",
+                peerId, address);
+    }
+
+    private PeerSender newSender(String id, String address) {
+        PeerSender sender = new PeerSender(id, address, config.clusterId(), config.advertisedAddress(),
+                openChannel(address), config.maxQueuedMessagesPerPeer(),
+                new Backoff(config.reconnectBackoffMinMillis(), config.reconnectBackoffMaxMillis()), senderCounters);
+        sender.start();
+        return sender;
     }
 
     public TransportCounters counters() {
@@ -161,6 +189,11 @@ public final class GrpcTransport implements Transport {
                 .directExecutor()
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
                 .keepAliveTime(30, TimeUnit.SECONDS)
+                // grpc-java also makes this the socket's TCP_USER_TIMEOUT (Linux, epoll): since Raft sends to
+                // every peer many times a second, a peer that vanished without a reset (a deleted pod's IP goes
+                // silent) is dropped after this long instead of ~20 s; the sender then reconnects and resolves
+                // the peer's DNS name again, which finds a recreated pod's new IP.
+                .keepAliveTimeout(PEER_SILENCE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .build();
     }
@@ -236,6 +269,9 @@ public final class GrpcTransport implements Transport {
                         return;
                     }
                     received.increment();
+                    if (!envelope.getSenderAddress().isEmpty() && !sendersById.containsKey(message.from())) {
+                        learnSender(message.from(), envelope.getSenderAddress());
+                    }
                     inbox.deliver(message);
                 }
 

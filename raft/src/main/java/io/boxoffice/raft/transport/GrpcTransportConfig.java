@@ -20,10 +20,13 @@ import java.util.Objects;
  * @param reconnectBackoffMaxMillis cap of the exponentially growing, jittered reconnect delay
  * @param maxInboundMessageBytes    largest accepted envelope; must exceed the largest append or snapshot chunk
  * @param tls                       certificate files for mutual TLS, or {@code null} for plaintext
+ * @param advertisedAddress         {@code host:port} at which peers reach this node, sent with every message so
+ *                                  that a node that does not know it yet can answer; {@code null}: not sent
  */
 public record GrpcTransportConfig(String selfId, String clusterId, String bindHost, int bindPort, String peerToken,
                                   int maxQueuedMessagesPerPeer, long reconnectBackoffMinMillis,
-                                  long reconnectBackoffMaxMillis, int maxInboundMessageBytes, Tls tls) {
+                                  long reconnectBackoffMaxMillis, int maxInboundMessageBytes, Tls tls,
+                                  String advertisedAddress) {
 
     /** A secret shorter than this is too easy to guess to guard the peer port. */
     public static final int MIN_PEER_TOKEN_LENGTH = 16;
@@ -44,22 +47,28 @@ public record GrpcTransportConfig(String selfId, String clusterId, String bindHo
     public static GrpcTransportConfig defaults(String selfId, String clusterId, String bindHost, int bindPort,
                                                String peerToken) {
         return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, 4096, 50, 2_000,
-                16 * 1024 * 1024, null);
+                16 * 1024 * 1024, null, null);
     }
 
     public GrpcTransportConfig withMaxQueuedMessagesPerPeer(int messages) {
         return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, messages,
-                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, tls);
+                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, tls, advertisedAddress);
     }
 
     public GrpcTransportConfig withReconnectBackoffMillis(long minMillis, long maxMillis) {
         return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, maxQueuedMessagesPerPeer,
-                minMillis, maxMillis, maxInboundMessageBytes, tls);
+                minMillis, maxMillis, maxInboundMessageBytes, tls, advertisedAddress);
     }
 
     public GrpcTransportConfig withTls(Tls newTls) {
         return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, maxQueuedMessagesPerPeer,
-                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, newTls);
+                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, newTls, advertisedAddress);
+    }
+
+    /** Sends {@code address} ({@code host:port}, the name peers use for this node) with every message. */
+    public GrpcTransportConfig withAdvertisedAddress(String address) {
+        return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, maxQueuedMessagesPerPeer,
+                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, tls, address);
     }
 
     /** Every problem with these settings, each with the fix; empty when valid. */
@@ -92,6 +101,10 @@ public record GrpcTransportConfig(String selfId, String clusterId, String bindHo
             problems.add("maxInboundMessageBytes must be >= 65536 and above the largest append batch and snapshot"
                     + " chunk, was " + maxInboundMessageBytes);
         }
+        if (advertisedAddress != null && !isHostAndPort(advertisedAddress)) {
+            problems.add("advertisedAddress must be host:port, the address peers use for this node, was '"
+                    + advertisedAddress + "'");
+        }
         if (tls != null) {
             for (Path file : List.of(tls.certificateChainPem(), tls.privateKeyPem(), tls.trustedCaPem())) {
                 if (!Files.isReadable(file)) {
@@ -100,6 +113,20 @@ public record GrpcTransportConfig(String selfId, String clusterId, String bindHo
             }
         }
         return problems;
+    }
+
+    /** Whether {@code address} looks like {@code host:port} (a peer address learned from an envelope, too). */
+    static boolean isHostAndPort(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1 || address.length() > 300) {
+            return false;
+        }
+        try {
+            int port = Integer.parseInt(address.substring(colon + 1));
+            return port >= 1 && port <= 65_535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Throws {@link IllegalArgumentException} listing every problem at once. */
@@ -115,6 +142,6 @@ public record GrpcTransportConfig(String selfId, String clusterId, String bindHo
     public String toString() {
         return "GrpcTransportConfig[selfId=" + selfId + ", clusterId=" + clusterId + ", bind=" + bindHost + ":"
                 + bindPort + ", peerToken=<redacted>, maxQueuedMessagesPerPeer=" + maxQueuedMessagesPerPeer
-                + ", tls=" + (tls != null) + "]";
+                + ", tls=" + (tls != null) + ", advertisedAddress=" + advertisedAddress + "]";
     }
 }

@@ -30,6 +30,8 @@ final class PeerSender implements AutoCloseable {
     private final String peerId;
     private final String address;
     private final String clusterId;
+    /** This node's advertised address, stamped on every envelope; empty when not advertised. */
+    private final String senderAddress;
     private final ManagedChannel channel;
     private final ArrayBlockingQueue<Message> queue;
     private final Backoff backoff;
@@ -41,11 +43,12 @@ final class PeerSender implements AutoCloseable {
     record Counters(LongAdder sent, LongAdder droppedQueueFull, LongAdder droppedStreamFailed) {
     }
 
-    PeerSender(String peerId, String address, String clusterId, ManagedChannel channel, int maxQueuedMessages,
-               Backoff backoff, Counters counters) {
+    PeerSender(String peerId, String address, String clusterId, String senderAddress, ManagedChannel channel,
+               int maxQueuedMessages, Backoff backoff, Counters counters) {
         this.peerId = peerId;
         this.address = address;
         this.clusterId = clusterId;
+        this.senderAddress = senderAddress == null ? "" : senderAddress;
         this.channel = channel;
         this.queue = new ArrayBlockingQueue<>(maxQueuedMessages);
         this.backoff = backoff;
@@ -97,7 +100,7 @@ final class PeerSender implements AutoCloseable {
                     continue;
                 }
                 stream.requests.onNext(PeerEnvelope.newBuilder().setClusterId(clusterId)
-                        .setMessage(ProtoCodec.encode(message)).build());
+                        .setSenderAddress(senderAddress).setMessage(ProtoCodec.encode(message)).build());
                 counters.sent().increment();
             }
         } catch (InterruptedException e) {

@@ -118,6 +118,47 @@ class GrpcTransportTest {
     }
 
     @Test
+    void when_a_peer_that_does_not_know_the_sender_yet_answers_then_the_answer_reaches_it() throws Exception {
+        // A new learner (b) gets the leader's (a) appends before the configuration naming a reaches it.
+        var inboxA = new LinkedBlockingQueue<Message>();
+        var inboxB = new LinkedBlockingQueue<Message>();
+        int portA;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            portA = probe.getLocalPort();
+        }
+        GrpcTransport a = started(config("a", "cluster-1", portA, TOKEN).withAdvertisedAddress("127.0.0.1:" + portA),
+                inboxA);
+        GrpcTransport b = started(config("b", "cluster-1", 0, TOKEN), inboxB);
+        a.updatePeers(Map.of("b", address(b)));
+
+        a.send(new TimeoutNow(1, "a", "b"));
+        assertThat(inboxB.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isNotNull();
+        b.send(new TimeoutNow(1, "b", "a"));
+
+        assertThat(inboxA.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS)).usingRecursiveComparison()
+                .isEqualTo(new TimeoutNow(1, "b", "a"));
+        assertThat(b.counters().droppedUnknownPeer()).isZero();
+        // The configuration takes over again: a peer it does not name is forgotten.
+        b.updatePeers(Map.of());
+        b.send(new TimeoutNow(1, "b", "a"));
+        assertThat(b.counters().droppedUnknownPeer()).isEqualTo(1);
+    }
+
+    @Test
+    void when_the_sender_advertises_no_address_then_a_stranger_cannot_answer_it() throws Exception {
+        var inboxB = new LinkedBlockingQueue<Message>();
+        GrpcTransport a = started(config("a", "cluster-1", 0, TOKEN), new LinkedBlockingQueue<>());
+        GrpcTransport b = started(config("b", "cluster-1", 0, TOKEN), inboxB);
+        a.updatePeers(Map.of("b", address(b)));
+
+        a.send(new TimeoutNow(1, "a", "b"));
+        assertThat(inboxB.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isNotNull();
+        b.send(new TimeoutNow(1, "b", "a"));
+
+        assertThat(b.counters().droppedUnknownPeer()).isEqualTo(1);
+    }
+
+    @Test
     void messages_for_a_member_not_in_the_address_book_are_dropped_and_counted() throws Exception {
         GrpcTransport a = started(config("a", "cluster-1", 0, TOKEN), new LinkedBlockingQueue<>());
 
@@ -128,9 +169,9 @@ class GrpcTransportTest {
 
     @Test
     void an_invalid_configuration_lists_every_problem() {
-        var bad = new GrpcTransportConfig("", "", "", 70_000, "short", 0, 0, 0, 10, null);
+        var bad = new GrpcTransportConfig("", "", "", 70_000, "short", 0, 0, 0, 10, null, "no-port");
 
-        assertThat(bad.problems()).hasSize(8);
+        assertThat(bad.problems()).hasSize(9);
     }
 
     private GrpcTransport started(GrpcTransportConfig config, LinkedBlockingQueue<Message> inbox) {
