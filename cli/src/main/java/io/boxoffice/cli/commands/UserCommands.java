@@ -1,0 +1,464 @@
+package io.boxoffice.cli.commands;
+
+import io.boxoffice.cli.BookingCtl;
+import io.boxoffice.cli.client.BoxofficeApi;
+import io.boxoffice.cli.client.BoxofficeApi.SeatChoice;
+import io.boxoffice.cli.client.Session;
+import io.boxoffice.cli.render.Formats;
+import io.boxoffice.cli.render.SeatMapRenderer;
+import io.boxoffice.cli.render.Views;
+import io.boxoffice.proto.v1.AskChunk;
+import io.boxoffice.proto.v1.AskRequest;
+import io.boxoffice.proto.v1.Booking;
+import io.boxoffice.proto.v1.Hold;
+import io.boxoffice.proto.v1.ListBookingsResponse;
+import io.boxoffice.proto.v1.ListHoldsResponse;
+import io.boxoffice.proto.v1.ListMoviesResponse;
+import io.boxoffice.proto.v1.ListShowsResponse;
+import io.boxoffice.proto.v1.SeatMap;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The movie-goer's commands: the same actions as the menu, scriptable, with {@code --output json}. */
+public final class UserCommands {
+
+    private UserCommands() {
+    }
+
+    /** Base of every command: finds the run's context. */
+    abstract static class Base implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        CliContext context() {
+            return BookingCtl.context(spec);
+        }
+
+        PrintWriter out() {
+            return context().out();
+        }
+    }
+
+    /** Options naming the seats to take: explicit ids, or best-available N of a category. */
+    static final class SeatOptions {
+        @Option(names = "--seats", split = ",", paramLabel = "A1,A2", description = "Seat ids.")
+        List<String> seats;
+
+        @Option(names = "--best", paramLabel = "N", description = "Best available N adjacent seats.")
+        Integer best;
+
+        @Option(names = "--category", paramLabel = "NAME", description = "Category for --best (default: any).")
+        String category;
+
+        SeatChoice choice() {
+            boolean hasSeats = seats != null && !seats.isEmpty();
+            if (hasSeats == (best != null)) {
+                throw new IllegalArgumentException("give either --seats A1,A2 or --best N [--category NAME]");
+            }
+            if (hasSeats) {
+                return SeatChoice.seats(seats.stream().map(seat -> seat.trim().toUpperCase(Locale.ROOT))
+                        .filter(seat -> !seat.isEmpty()).toList());
+            }
+            if (best < 1) {
+                throw new IllegalArgumentException("--best needs a positive number of seats");
+            }
+            return SeatChoice.best(best, category);
+        }
+    }
+
+    @Command(name = "login", description = "Log in and keep the session in ~/.config/bookingctl/session (0600).")
+    public static final class Login extends Base {
+        @Option(names = {"-u", "--username"}, description = "User name (prompted when absent).")
+        String username;
+
+        @Option(names = {"-p", "--password"}, description = "Password (prompted when absent; visible in `ps`, "
+                + "prefer --password-stdin in scripts).")
+        String password;
+
+        @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.")
+        boolean passwordStdin;
+
+        @Override
+        public Integer call() throws IOException {
+            CliContext context = context();
+            String user = username != null ? username : prompt(context, "Username: ");
+            String secret = password;
+            if (secret == null) {
+                secret = passwordStdin ? context.in().readLine() : readPassword(context);
+            }
+            if (user == null || user.isBlank() || secret == null) {
+                throw new IllegalArgumentException("a user name and a password are needed");
+            }
+            Session session = context.api().login(user.trim(), secret);
+            context.sessions().save(session);
+            if (context.json()) {
+                out().println("{\"username\": " + Output.quote(session.username()) + ", \"user_id\": "
+                        + Output.quote(session.userId()) + ", \"roles\": [" + String.join(", ", session.roles().stream()
+                        .map(Output::quote).toList()) + "], \"expires_at_millis\": " + session.expiresAtMillis() + "}");
+            } else {
+                out().println("Logged in as " + session.username() + " (" + String.join(", ", session.roles())
+                        + "); session valid until " + Formats.showTime(session.expiresAtMillis(), context.zone()) + ".");
+            }
+            return 0;
+        }
+
+        private static String prompt(CliContext context, String text) throws IOException {
+            context.out().print(text);
+            context.out().flush();
+            return context.in().readLine();
+        }
+
+        private static String readPassword(CliContext context) throws IOException {
+            Console console = System.console();
+            if (console != null) {
+                char[] chars = console.readPassword("Password: ");
+                return chars == null ? null : new String(chars);
+            }
+            return prompt(context, "Password: ");
+        }
+    }
+
+    @Command(name = "logout", description = "Forget the stored session.")
+    public static final class Logout extends Base {
+        @Override
+        public Integer call() {
+            boolean had = context().sessions().clear();
+            out().println(had ? "Logged out." : "Not logged in.");
+            return 0;
+        }
+    }
+
+    @Command(name = "whoami", description = "Show the logged-in user.")
+    public static final class WhoAmI extends Base {
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            Session session = context.session().orElseThrow(io.boxoffice.cli.client.NotLoggedInException::new);
+            boolean expired = session.expired(context.clock().millis());
+            out().println(session.username() + " (" + String.join(", ", session.roles()) + ")"
+                    + (expired ? ", session expired: log in again" : ", session valid until "
+                    + Formats.showTime(session.expiresAtMillis(), context.zone())));
+            return expired ? 4 : 0;
+        }
+    }
+
+    @Command(name = "movies", description = "List the movies.")
+    public static final class Movies extends Base {
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            var movies = context.api().movies();
+            out().print(context.json() ? Output.json(ListMoviesResponse.newBuilder().addAllMovies(movies)) + "\n"
+                    : Views.movies(movies, context.ansi()));
+            return 0;
+        }
+    }
+
+    @Command(name = "shows", description = "List the shows, in start-time order.")
+    public static final class Shows extends Base {
+        @Option(names = "--movie", paramLabel = "MOVIE_ID", description = "Only this movie's shows.")
+        String movieId;
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            var shows = context.api().shows(movieId);
+            out().print(context.json() ? Output.json(ListShowsResponse.newBuilder().addAllShows(shows)) + "\n"
+                    : Views.shows(shows, context.zone(), context.ansi()));
+            return 0;
+        }
+    }
+
+    @Command(name = "seats", description = "Draw a show's seat map.")
+    public static final class Seats extends Base {
+        @Parameters(index = "0", paramLabel = "SHOW_ID")
+        String showId;
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            SeatMap map = context.api().seatMap(showId);
+            out().print(context.json() ? Output.json(map) + "\n"
+                    : SeatMapRenderer.render(map, Set.of(), context.ansi()));
+            return 0;
+        }
+    }
+
+    @Command(name = "hold", description = "Hold seats of a show (all or nothing) until the hold expires.")
+    public static final class HoldSeats extends Base {
+        @Parameters(index = "0", paramLabel = "SHOW_ID")
+        String showId;
+
+        @picocli.CommandLine.Mixin
+        SeatOptions seats;
+
+        @Option(names = "--idempotency-key", description = "Reuse to retry this exact request safely.")
+        String key;
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            Hold hold = context.api().hold(showId, seats.choice(), key);
+            out().print(context.json() ? Output.json(hold) + "\n" : Views.hold(hold, context.clock().millis())
+                    + "Confirm with: bookingctl confirm " + hold.getId() + " --card " + Cards.SUCCEEDS + "\n");
+            return 0;
+        }
+    }
+
+    @Command(name = "holds", description = "List my active holds.")
+    public static final class Holds extends Base {
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            var holds = context.api().myHolds();
+            out().print(context.json() ? Output.json(ListHoldsResponse.newBuilder().addAllHolds(holds)) + "\n"
+                    : Views.holds(holds, context.clock().millis(), context.ansi()));
+            return 0;
+        }
+    }
+
+    @Command(name = "extend", description = "Extend an active hold (up to its maximum lifetime).")
+    public static final class Extend extends Base {
+        @Parameters(index = "0", paramLabel = "HOLD_ID")
+        String holdId;
+
+        @Option(names = "--idempotency-key")
+        String key;
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            Hold hold = context.api().extendHold(holdId, key);
+            out().print(context.json() ? Output.json(hold) + "\n" : Views.hold(hold, context.clock().millis()));
+            return 0;
+        }
+    }
+
+    @Command(name = "release", description = "Release an active hold; its seats are free at once.")
+    public static final class Release extends Base {
+        @Parameters(index = "0", paramLabel = "HOLD_ID")
+        String holdId;
+
+        @Option(names = "--idempotency-key")
+        String key;
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            Hold hold = context.api().releaseHold(holdId, key);
+            out().print(context.json() ? Output.json(hold) + "\n" : Views.hold(hold, context.clock().millis()));
+            return 0;
+        }
+    }
+
+    /** Card options of confirm and book. */
+    static final class CardOptions {
+        @Option(names = "--card", paramLabel = "NUMBER", defaultValue = Cards.SUCCEEDS,
+                description = "Test card number (default: ${DEFAULT-VALUE}, which succeeds). Others: "
+                        + "4000000000000002 declined, 4000000000009995 insufficient funds, "
+                        + "4000000000000119 transient failure.")
+        String card;
+
+        @Option(names = "--cardholder", paramLabel = "NAME")
+        String cardholder;
+    }
+
+    @Command(name = "confirm", description = "Pay for a hold and book its seats.")
+    public static final class Confirm extends Base {
+        @Parameters(index = "0", paramLabel = "HOLD_ID")
+        String holdId;
+
+        @picocli.CommandLine.Mixin
+        CardOptions card;
+
+        @Option(names = "--idempotency-key")
+        String key;
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            Booking booking = context.api().confirmHold(holdId, Cards.payment(card.card, card.cardholder,
+                    LocalDate.now(context.clock())), key);
+            printBooked(context, booking);
+            return 0;
+        }
+    }
+
+    @Command(name = "book", description = "Hold, pay and book in one step. The call itself is the availability "
+            + "check: a taken seat fails with exit status 3 and names the seat.")
+    public static final class Book extends Base {
+        @Parameters(index = "0", paramLabel = "SHOW_ID")
+        String showId;
+
+        @picocli.CommandLine.Mixin
+        SeatOptions seats;
+
+        @picocli.CommandLine.Mixin
+        CardOptions card;
+
+        @Option(names = "--idempotency-key", description = "Reuse to retry this exact request safely.")
+        String key;
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            Booking booking = context.api().book(showId, seats.choice(), Cards.payment(card.card, card.cardholder,
+                    LocalDate.now(context.clock())), key);
+            printBooked(context, booking);
+            return 0;
+        }
+    }
+
+    static void printBooked(CliContext context, Booking booking) {
+        if (context.json()) {
+            context.out().println(Output.json(booking));
+        } else {
+            context.out().println(context.ansi().boldGreen("Booked ") + booking.getId() + ": "
+                    + Views.seats(booking.getSeatsList()) + " for " + Formats.money(booking.getAmount())
+                    + (booking.getMovieTitle().isEmpty() ? "" : " (" + booking.getMovieTitle() + ", "
+                    + Formats.showTime(booking.getShowStartsAtMillis(), context.zone()) + ")"));
+        }
+    }
+
+    @Command(name = "bookings", description = "List my bookings, newest first.")
+    public static final class Bookings extends Base {
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            var bookings = context.api().myBookings();
+            out().print(context.json() ? Output.json(ListBookingsResponse.newBuilder().addAllBookings(bookings)) + "\n"
+                    : Views.bookings(bookings, context.zone(), context.ansi()));
+            return 0;
+        }
+    }
+
+    @Command(name = "booking", description = "Show one booking with its payment, refunds and history.")
+    public static final class ShowBooking extends Base {
+        @Parameters(index = "0", paramLabel = "BOOKING_ID")
+        String bookingId;
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            Booking booking = context.api().booking(bookingId);
+            out().print(context.json() ? Output.json(booking) + "\n"
+                    : Views.booking(booking, context.zone(), context.ansi()));
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel", description = "Cancel a booking: full refund up to 2 hours before the show, none after.")
+    public static final class Cancel extends Base {
+        @Parameters(index = "0", paramLabel = "BOOKING_ID")
+        String bookingId;
+
+        @Option(names = "--reason")
+        String reason;
+
+        @Option(names = "--idempotency-key")
+        String key;
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            Booking booking = context.api().cancel(bookingId, reason, key);
+            if (context.json()) {
+                out().println(Output.json(booking));
+            } else {
+                out().println("Cancelled " + booking.getId() + "; refunded " + Formats.money(booking.getRefunded())
+                        + " of " + Formats.money(booking.getAmount()) + ".");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ask", description = "Ask the assistant; the answer streams in.")
+    public static final class Ask extends Base {
+        @Parameters(paramLabel = "QUESTION", arity = "1..*")
+        String[] question;
+
+        @Option(names = "--facts-only", description = "Skip the language model.")
+        boolean factsOnly;
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            AskRequest request = AskRequest.newBuilder().setQuestion(String.join(" ", Arrays.asList(question)))
+                    .setTimeZone(context.zone().getId()).setFactsOnly(factsOnly).build();
+            BoxofficeApi api = context.api();
+            if (context.json()) {
+                api.ask(request, chunk -> out().println(Output.json(chunk).replaceAll("\\s*\\n\\s*", " ")));
+            } else {
+                AnswerPrinter printer = new AnswerPrinter(out(), context.ansi());
+                api.ask(request, printer::accept);
+                printer.finish();
+            }
+            return 0;
+        }
+    }
+
+    /** Prints an assistant stream as it arrives: facts first, then the model's text, then a note. */
+    public static final class AnswerPrinter {
+        private final PrintWriter out;
+        private final io.boxoffice.cli.render.Ansi ansi;
+        private boolean generating;
+
+        public AnswerPrinter(PrintWriter out, io.boxoffice.cli.render.Ansi ansi) {
+            this.out = out;
+            this.ansi = ansi;
+        }
+
+        public void accept(AskChunk chunk) {
+            switch (chunk.getChunkCase()) {
+                case ANSWER -> {
+                    out.println(chunk.getAnswer().getText());
+                    if (chunk.getAnswer().getCitationsCount() > 0) {
+                        out.println(ansi.grey("Sources: " + String.join(", ", chunk.getAnswer().getCitationsList()
+                                .stream().map(c -> c.getTitle().isEmpty() ? c.getSource() : c.getTitle()).toList())));
+                    }
+                    if (chunk.getAnswer().getFactsOnly()) {
+                        out.println(ansi.grey("(The language model is not loaded: this answer comes from facts only.)"));
+                    }
+                }
+                case GENERATED_TEXT -> {
+                    if (!generating) {
+                        out.print(ansi.grey("Assistant: "));
+                        generating = true;
+                    }
+                    out.print(chunk.getGeneratedText());
+                }
+                case DONE -> {
+                    if (generating) {
+                        out.println();
+                        generating = false;
+                    }
+                    if (!chunk.getDone().getNote().isEmpty()) {
+                        out.println(ansi.grey("(" + chunk.getDone().getNote() + ")"));
+                    }
+                }
+                case CHUNK_NOT_SET -> {
+                }
+            }
+            out.flush();
+        }
+
+        public void finish() {
+            if (generating) {
+                out.println();
+            }
+            out.flush();
+        }
+    }
+}
