@@ -79,6 +79,10 @@ public final class GrpcTransport implements Transport {
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.bindHost(), config.bindPort()), serverCredentials())
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
+                // Peers ping every 30 s (see openChannel); without this the server's default of one ping per
+                // 5 minutes answers them with GOAWAY too_many_pings and the stream is torn down and rebuilt.
+                .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
                 .directExecutor() // The inbox never blocks, so network threads can run it.
                 .addService(ServerInterceptors.intercept(new DeliverService(inbox),
                         new PeerTokenInterceptor(config.peerToken(), rejectedUnauthenticated)));
