@@ -105,6 +105,10 @@ annotations:
 {{- default (printf "%s-peer" (include "boxoffice.fullname" .)) .Values.auth.peer.existingSecret -}}
 {{- end -}}
 
+{{- define "boxoffice.adminSecretName" -}}
+{{- default (printf "%s-admin" (include "boxoffice.fullname" .)) .Values.auth.bootstrapAdmin.existingSecret -}}
+{{- end -}}
+
 {{/*
 DNS name of a member's peer endpoint. The namespace is the pod's own, through the POD_NAMESPACE
 variable that Kubernetes expands in env values ($(POD_NAMESPACE)), so the same manifests work in any
@@ -243,6 +247,11 @@ Called from the StatefulSet template, so `helm template`, `install` and `upgrade
 {{- $messages = append $messages "auth.peer: both existingSecret and token were given; use one source: --set auth.peer.token=null" -}}
 {{- else if and .Values.auth.peer.token (lt (len .Values.auth.peer.token) 32) -}}
 {{- $messages = append $messages "auth.peer.token: shorter than 32 characters, too easy to guess; leave it empty to have one generated: --set auth.peer.token=null" -}}
+{{- end -}}
+{{- if and .Values.auth.bootstrapAdmin.existingSecret .Values.auth.bootstrapAdmin.password -}}
+{{- $messages = append $messages "auth.bootstrapAdmin: both existingSecret and password were given; use one source: --set auth.bootstrapAdmin.password=null" -}}
+{{- else if and .Values.auth.bootstrapAdmin.password (lt (len .Values.auth.bootstrapAdmin.password) 8) -}}
+{{- $messages = append $messages "auth.bootstrapAdmin.password: shorter than 8 characters, the booking node refuses it; leave it empty to have one generated: --set auth.bootstrapAdmin.password=null" -}}
 {{- end -}}
 {{- if and .Values.llm.enabled (not .Values.llm.model.factsOnly) (not .Values.llm.model.download.enabled) (not .Values.llm.model.existingClaim) -}}
 {{- $messages = append $messages "llm.model: the assistant is enabled but has no model source, so it could only answer from facts. Download DistilGPT2 at start, use a volume that holds it, or choose facts-only on purpose: --set llm.model.download.enabled=true (or --set llm.model.existingClaim=<pvc>, or --set llm.model.factsOnly=true)" -}}

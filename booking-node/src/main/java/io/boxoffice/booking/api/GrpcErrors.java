@@ -88,7 +88,8 @@ public final class GrpcErrors {
         if (cause instanceof NodeNotReady) {
             return Status.UNAVAILABLE.withDescription(cause.getMessage()).asRuntimeException(retryTrailers());
         }
-        if (cause instanceof java.util.concurrent.RejectedExecutionException) {
+        if (cause instanceof java.util.concurrent.RejectedExecutionException
+                || io.boxoffice.booking.cluster.ShutdownSignal.isShuttingDown()) {
             // A request still in flight while the node shuts down (SIGTERM): its executors are closed. A
             // proposal may have committed meanwhile, so the answer must send the client elsewhere with its key.
             return Status.UNAVAILABLE.withDescription("node is shutting down; the request may or may not have been "

@@ -37,7 +37,7 @@ class ChartRenderTest {
                         "metrics.podAnnotations", "false", "startupProbe.enabled", "false")),
                 Arguments.of("existing secrets, model claim, registry and digest", ordered(
                         "auth.jwt.existingSecret", "shop-jwt", "auth.peer.existingSecret", "shop-peer",
-                        "llm.model.existingClaim", "distilgpt2-model", "llm.model.download.enabled", "false",
+                        "auth.bootstrapAdmin.existingSecret", "shop-admin", "llm.model.existingClaim", "distilgpt2-model", "llm.model.download.enabled", "false",
                         "image.registry", "registry.example.com", "image.digest", "sha256:" + "ab".repeat(32),
                         "fullnameOverride", "tickets", "service.type", "LoadBalancer", "persistence.storageClass", "fast-ssd")),
                 Arguments.of("facts-only assistant", ordered(
@@ -79,7 +79,7 @@ class ChartRenderTest {
 
         assertThat(rendering.ids()).containsExactlyInAnyOrder("StatefulSet/boxoffice", "Service/boxoffice",
                 "Service/boxoffice-headless", "PodDisruptionBudget/boxoffice", "Secret/boxoffice-jwt",
-                "Secret/boxoffice-peer", "ServiceAccount/boxoffice", "Deployment/boxoffice-llm", "Service/boxoffice-llm");
+                "Secret/boxoffice-peer", "Secret/boxoffice-admin", "ServiceAccount/boxoffice", "Deployment/boxoffice-llm", "Service/boxoffice-llm");
         Map<String, Object> statefulSet = rendering.get("StatefulSet", "boxoffice");
         assertThat(Yaml.<Object>at(statefulSet, "spec.replicas")).isEqualTo(3);
         assertThat(Yaml.<Object>at(statefulSet, "spec.podManagementPolicy")).isEqualTo("Parallel");
@@ -161,13 +161,14 @@ class ChartRenderTest {
     @Test
     void existing_secrets_and_claims_are_used_instead_of_the_charts_own() {
         Rendering rendering = Chart.render(ordered("auth.jwt.existingSecret", "shop-jwt", "auth.peer.existingSecret", "shop-peer",
-                "llm.model.existingClaim", "distilgpt2-model", "llm.model.download.enabled", "false",
+                "auth.bootstrapAdmin.existingSecret", "shop-admin", "llm.model.existingClaim", "distilgpt2-model", "llm.model.download.enabled", "false",
                 "image.registry", "registry.example.com", "image.digest", "sha256:" + "ab".repeat(32)));
 
         assertThat(rendering.ofKind("Secret")).isEmpty();
         Map<String, Object> pod = Yaml.at(rendering.get("StatefulSet", "boxoffice"), "spec.template.spec");
         assertThat(Yaml.<Object>at(pod, "volumes[0].secret.secretName")).isEqualTo("shop-jwt");
         assertThat(Yaml.<Object>at(pod, "volumes[1].secret.secretName")).isEqualTo("shop-peer");
+        assertThat(Yaml.<Object>at(pod, "volumes[2].secret.secretName")).isEqualTo("shop-admin");
         assertThat(Yaml.<Object>at(pod, "containers[0].image")).isEqualTo("registry.example.com/boxoffice/booking-node@sha256:" + "ab".repeat(32));
         assertThat(Yaml.<Object>at(rendering.get("Deployment", "boxoffice-llm"), "spec.template.spec.volumes[0].persistentVolumeClaim.claimName"))
                 .isEqualTo("distilgpt2-model");

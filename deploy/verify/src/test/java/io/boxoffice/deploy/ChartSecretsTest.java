@@ -17,6 +17,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,9 @@ class ChartSecretsTest {
         String token = decoded(first.get("Secret", "boxoffice-peer"), "token");
         assertThat(token).hasSize(48).matches("[A-Za-z0-9]+");
         assertThat(token).isNotEqualTo(decoded(second.get("Secret", "boxoffice-peer"), "token"));
+        String password = decoded(first.get("Secret", "boxoffice-admin"), "password");
+        assertThat(password).hasSize(24).matches("[A-Za-z0-9]+");
+        assertThat(password).isNotEqualTo(decoded(second.get("Secret", "boxoffice-admin"), "password"));
     }
 
     @Test
@@ -68,12 +72,16 @@ class ChartSecretsTest {
         api.storeSecret(Chart.NAMESPACE, "boxoffice-peer", """
                 {"apiVersion":"v1","kind":"Secret","metadata":{"name":"boxoffice-peer","namespace":"%s"},
                  "data":{"token":"%s"}}""".formatted(Chart.NAMESPACE, base64("running-cluster-token-of-forty-characters")));
+        api.storeSecret(Chart.NAMESPACE, "boxoffice-admin", """
+                {"apiVersion":"v1","kind":"Secret","metadata":{"name":"boxoffice-admin","namespace":"%s"},
+                 "data":{"password":"%s"}}""".formatted(Chart.NAMESPACE, base64("running-admin-password")));
 
         Rendering upgrade = Chart.renderFresh(Map.of());
 
         Map<String, Object> jwt = Yaml.at(upgrade.get("Secret", "boxoffice-jwt"), "data");
         assertThat(jwt).containsEntry("jwt-private.pem", privateB64).containsEntry("jwt-public.pem", publicB64);
         assertThat(decoded(upgrade.get("Secret", "boxoffice-peer"), "token")).isEqualTo("running-cluster-token-of-forty-characters");
+        assertThat(decoded(upgrade.get("Secret", "boxoffice-admin"), "password")).isEqualTo("running-admin-password");
     }
 
     @Test
@@ -86,11 +94,12 @@ class ChartSecretsTest {
         String token = "t".repeat(40);
 
         Rendering rendering = Chart.renderFresh(ordered("auth.jwt.privateKey", privatePem, "auth.jwt.publicKey", publicPem,
-                "auth.peer.token", token));
+                "auth.peer.token", token, "auth.bootstrapAdmin.password", "chosen-admin-password"));
 
         assertThat(decoded(rendering.get("Secret", "boxoffice-jwt"), "jwt-private.pem")).isEqualTo(privatePem);
         assertThat(decoded(rendering.get("Secret", "boxoffice-jwt"), "jwt-public.pem")).isEqualTo(publicPem);
         assertThat(decoded(rendering.get("Secret", "boxoffice-peer"), "token")).isEqualTo(token);
+        assertThat(decoded(rendering.get("Secret", "boxoffice-admin"), "password")).isEqualTo("chosen-admin-password");
     }
 
     @Test
@@ -105,6 +114,22 @@ class ChartSecretsTest {
         assertThat(Yaml.<Object>at(statefulSet, "spec.template.spec.volumes[0].secret.secretName")).isEqualTo("boxoffice-jwt");
         assertThat(Yaml.<Object>at(container, "volumeMounts[2].mountPath")).isEqualTo("/etc/boxoffice/peer");
         assertThat(Yaml.<Object>at(statefulSet, "spec.template.spec.volumes[1].secret.secretName")).isEqualTo("boxoffice-peer");
+        assertThat(Yaml.env(container, "BOXOFFICE_AUTH_BOOTSTRAP_ADMIN_PASSWORD_FILE").get("value")).isEqualTo("/etc/boxoffice/admin/password");
+        assertThat(Yaml.env(container, "BOXOFFICE_AUTH_BOOTSTRAP_ADMIN_USERNAME").get("value")).isEqualTo("admin");
+        assertThat(Yaml.<Object>at(container, "volumeMounts[3].mountPath")).isEqualTo("/etc/boxoffice/admin");
+        assertThat(Yaml.<Object>at(container, "volumeMounts[3].readOnly")).isEqualTo(true);
+        assertThat(Yaml.<Object>at(statefulSet, "spec.template.spec.volumes[2].secret.secretName")).isEqualTo("boxoffice-admin");
+    }
+
+    @Test
+    void without_the_bootstrap_administrator_there_is_no_admin_secret_mount_or_env() {
+        Rendering rendering = Chart.render(Map.of("auth.bootstrapAdmin.enabled", "false"));
+        Map<String, Object> container = Yaml.at(rendering.get("StatefulSet", "boxoffice"), "spec.template.spec.containers[0]");
+
+        assertThat(rendering.ids()).doesNotContain("Secret/boxoffice-admin");
+        assertThat(Yaml.<List<Map<String, Object>>>at(container, "env")).extracting(e -> e.get("name"))
+                .doesNotContain("BOXOFFICE_AUTH_BOOTSTRAP_ADMIN_PASSWORD_FILE", "BOXOFFICE_AUTH_BOOTSTRAP_ADMIN_USERNAME");
+        assertThat(Yaml.<List<Map<String, Object>>>at(container, "volumeMounts")).extracting(m -> m.get("name")).doesNotContain("admin");
     }
 
     private static boolean signsAndVerifies(PrivateKey privateKey, PublicKey publicKey) throws Exception {

@@ -29,6 +29,8 @@ class ChartValuesValidationTest {
                 Arguments.of(ordered("llm.model.existingClaim", "models", "llm.model.persistence.enabled", "true"), "existingClaim and persistence.enabled both", "--set llm.model.persistence.enabled=false"),
                 Arguments.of(ordered("auth.peer.token", "letmein"), "auth.peer.token: shorter than 32 characters", "--set auth.peer.token=null"),
                 Arguments.of(ordered("auth.peer.existingSecret", "peer", "auth.peer.token", "x".repeat(40)), "auth.peer: both existingSecret and token", "--set auth.peer.token=null"),
+                Arguments.of(ordered("auth.bootstrapAdmin.password", "secret"), "auth.bootstrapAdmin.password: shorter than 8 characters", "--set auth.bootstrapAdmin.password=null"),
+                Arguments.of(ordered("auth.bootstrapAdmin.existingSecret", "admin", "auth.bootstrapAdmin.password", "long-enough-password"), "auth.bootstrapAdmin: both existingSecret and password", "--set auth.bootstrapAdmin.password=null"),
                 Arguments.of(ordered("auth.jwt.privateKey", "-----BEGIN PRIVATE KEY-----"), "auth.jwt: privateKey and publicKey go together", "--set-file auth.jwt.privateKey=jwt-private.pem,auth.jwt.publicKey=jwt-public.pem"),
                 Arguments.of(ordered("auth.jwt.privateKey", "-----BEGIN RSA PRIVATE KEY-----", "auth.jwt.publicKey", "-----BEGIN PUBLIC KEY-----"), "auth.jwt.privateKey: not a PKCS#8 PEM", "openssl pkcs8 -topk8"),
                 Arguments.of(ordered("auth.jwt.existingSecret", "jwt", "auth.jwt.privateKey", "-----BEGIN PRIVATE KEY-----"), "auth.jwt: both existingSecret and a key", "--set auth.jwt.privateKey=null"));

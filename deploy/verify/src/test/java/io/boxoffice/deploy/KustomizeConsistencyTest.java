@@ -86,7 +86,8 @@ class KustomizeConsistencyTest {
         Set<String> filesRead = Set.of(
                 Path.of(String.valueOf(Yaml.env(container, "BOXOFFICE_AUTH_PRIVATE_KEY_FILE").get("value"))).getFileName().toString(),
                 Path.of(String.valueOf(Yaml.env(container, "BOXOFFICE_AUTH_PUBLIC_KEY_FILE").get("value"))).getFileName().toString(),
-                Path.of(String.valueOf(Yaml.env(container, "BOXOFFICE_PEER_TOKEN_FILE").get("value"))).getFileName().toString());
+                Path.of(String.valueOf(Yaml.env(container, "BOXOFFICE_PEER_TOKEN_FILE").get("value"))).getFileName().toString(),
+                Path.of(String.valueOf(Yaml.env(container, "BOXOFFICE_AUTH_BOOTSTRAP_ADMIN_PASSWORD_FILE").get("value"))).getFileName().toString());
         Set<String> keysGenerated = generated.stream().flatMap(g -> Yaml.<List<String>>at(g, "files").stream())
                 .map(f -> f.substring(0, f.indexOf('='))).collect(Collectors.toSet());
         assertThat(keysGenerated).isEqualTo(filesRead);
@@ -101,7 +102,7 @@ class KustomizeConsistencyTest {
         assertThat(Repo.read(OVERLAY.resolve(".gitignore")).lines()).contains("secrets/");
         Path script = OVERLAY.resolve("generate-secrets.sh");
         assertThat(Files.isExecutable(script)).isTrue();
-        assertThat(Repo.read(script)).contains("openssl genpkey -algorithm RSA").contains("-pubout").contains("peer-token");
+        assertThat(Repo.read(script)).contains("openssl genpkey -algorithm RSA").contains("-pubout").contains("peer-token").contains("admin-password");
     }
 
     @SuppressWarnings("unchecked")
@@ -181,7 +182,7 @@ class KustomizeConsistencyTest {
         StringBuilder kustomization = new StringBuilder("""
                 # The Boxoffice objects for people who do not use Helm: the chart's default render (see
                 # deploy/verify/src/test/resources/kustomize-base-values.yaml) less Helm's labels. The Secrets
-                # boxoffice-jwt and boxoffice-peer are not here: an overlay generates them (overlays/production).
+                # boxoffice-jwt, boxoffice-peer and boxoffice-admin are not here: an overlay generates them (overlays/production).
                 apiVersion: kustomize.config.k8s.io/v1beta1
                 kind: Kustomization
                 resources:
