@@ -185,6 +185,7 @@ final class LocalCluster implements AutoCloseable {
     /** Waits until every running node is ready and the admin can log in; throws with the node logs' tails. */
     void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        int failedLogins = 0;
         while (System.nanoTime() < deadline) {
             boolean allReady = true;
             for (NodeProcess node : nodes()) {
@@ -194,8 +195,15 @@ final class LocalCluster implements AutoCloseable {
                 }
                 allReady &= isReady(node.slot());
             }
-            if (allReady && login()) {
-                return;
+            if (allReady) {
+                if (login()) {
+                    return;
+                }
+                // The demo admin appears once the leader has applied the demo data; failed logins are
+                // throttled with a doubling backoff, so space the attempts out the same way.
+                failedLogins++;
+                sleep(Math.min(8_000, 500L << Math.min(4, failedLogins)));
+                continue;
             }
             sleep(200);
         }

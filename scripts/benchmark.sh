@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The booking cluster and etcd, side by side, in one run on this machine (docs/BENCHMARKS.md):
+#   1. etcd (Debian's etcd-server): 3 members on loopback, 200-byte puts from N blocking Java clients
+#      (grpc-java, scripts/etcd-bench/EtcdPutBench.java) to the leader, for each N in $CLIENTS;
+#   2. Boxoffice: 3 booking nodes (fsync on) in network namespaces, one-seat BookSeats from N clients to
+#      the leader; then failover (SIGKILL the leader -> first booking acknowledged by the new leader,
+#      $FAILOVER_TRIALS trials) and graceful stops of the leader under load (SIGTERM, $GRACEFUL_TRIALS).
+# Needs root (network namespaces) and etcd (apt-get install -y etcd-server etcd-client).
+#
+# usage: sudo scripts/benchmark.sh
+#   CLIENTS=1,16,64 SECONDS_PER_LEVEL=20 WARMUP_SECONDS=5 FAILOVER_TRIALS=20 GRACEFUL_TRIALS=5
+#   SKIP_BUILD=1          use the jars already built
+#   CLI_CLASSPATH=...     run the harness from this classpath instead of the bookingctl jar
+#   NODE_JAR=...          booking node quarkus-run.jar (default booking-node/target/quarkus-app/quarkus-run.jar)
+#   OUT=dir               where raw output and results.md go (default target/benchmark/<UTC time>)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAVA_HOME=$(scripts/find-jdk.sh)
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
+CLIENTS=${CLIENTS:-1,16,64}
+SECONDS_PER_LEVEL=${SECONDS_PER_LEVEL:-20}
+WARMUP_SECONDS=${WARMUP_SECONDS:-5}
+FAILOVER_TRIALS=${FAILOVER_TRIALS:-20}
+GRACEFUL_TRIALS=${GRACEFUL_TRIALS:-5}
+OUT=${OUT:-target/benchmark/$(date -u +%Y%m%dT%H%M%SZ)}
+NODE_JAR=${NODE_JAR:-booking-node/target/quarkus-app/quarkus-run.jar}
+ETCD_PORT_BASE=${ETCD_PORT_BASE:-19379}
+mkdir -p "$OUT"
+
+command -v etcd >/dev/null || { echo "etcd not found: apt-get install -y etcd-server etcd-client" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "run as root: the booking nodes run in network namespaces" >&2; exit 1; }
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  ./mvnw -B -ntp -q -pl booking-node,cli -am package -DskipTests
+fi
+CLASSPATH_ARG=${CLI_CLASSPATH:-cli/target/boxoffice-cli-0.1.0-SNAPSHOT.jar}
+
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cpus: $(nproc)"
+  echo "cpu: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
+  echo "memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+  echo "kernel: $(uname -r)"
+  echo "java: $("$JAVA" -version 2>&1 | head -1)"
+  echo "etcd: $(etcd --version | head -1)"
+  echo "disk of data dirs: $(df -h "$OUT" | awk 'NR==2 {print $1 " " $2}')"
+} | tee "$OUT/machine.txt"
+
+# ---------------------------------------------------------------- etcd
+ETCD_DIR="$OUT/etcd-data"; mkdir -p "$ETCD_DIR"
+ETCD_PIDS=()
+cleanup() {
+  for pid in "${ETCD_PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  for pid in "${ETCD_PIDS[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+  rm -rf "$ETCD_DIR"
+}
+trap cleanup EXIT
+initial=""
+for i in 1 2 3; do
+  peer=$((ETCD_PORT_BASE + 2 * i - 1))
+  initial="${initial:+$initial,}e$i=http://127.0.0.1:$peer"
+done
+endpoints=""
+for i in 1 2 3; do
+  client=$((ETCD_PORT_BASE + 2 * i - 2)); peer=$((client + 1))
+  endpoints="${endpoints:+$endpoints,}127.0.0.1:$client"
+  etcd --name "e$i" --data-dir "$ETCD_DIR/e$i" \
+    --listen-client-urls "http://127.0.0.1:$client" --advertise-client-urls "http://127.0.0.1:$client" \
+    --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+    --initial-cluster "$initial" --initial-cluster-state new --initial-cluster-token boxoffice-bench \
+    --log-level error > "$OUT/etcd-e$i.log" 2>&1 &
+  ETCD_PIDS+=($!)
+done
+leader=""
+for _ in $(seq 1 60); do
+  leader=$(ETCDCTL_API=3 etcdctl --endpoints="$endpoints" endpoint status 2>/dev/null \
+    | awk -F', ' '$5 == "true" {print $1}') || true
+  [ -n "$leader" ] && break
+  sleep 0.5
+done
+[ -n "$leader" ] || { echo "etcd did not elect a leader; see $OUT/etcd-e*.log" >&2; exit 1; }
+echo "etcd leader: $leader"
+"$JAVA" -cp "$CLASSPATH_ARG" scripts/etcd-bench/EtcdPutBench.java --endpoint "$leader" --clients "$CLIENTS" \
+  --warmup "$WARMUP_SECONDS" --seconds "$SECONDS_PER_LEVEL" --value-bytes 200 | tee "$OUT/etcd.txt"
+cleanup
+trap - EXIT
+
+# ---------------------------------------------------------------- booking cluster
+"$JAVA" -cp "$CLASSPATH_ARG" io.boxoffice.cli.chaos.ChaosCommand benchmark --node-jar "$NODE_JAR" \
+  --clients "$CLIENTS" --warmup-seconds "$WARMUP_SECONDS" --seconds "$SECONDS_PER_LEVEL" \
+  --failover-trials "$FAILOVER_TRIALS" --graceful-trials "$GRACEFUL_TRIALS" --out-dir "$OUT" 2>&1 \
+  | grep -v -e '^WARNING' -e 'TcpMetrics' -e '^INFO: Epoll' -e '^$' | tee "$OUT/booking.txt" \
+  || echo "the booking benchmark ended with an error (see $OUT/booking.txt); the table shows what it measured" >&2
+
+# ---------------------------------------------------------------- table
+python3 - "$OUT" <<'PY' | tee "$OUT/results.md"
+import re, sys, pathlib
+out = pathlib.Path(sys.argv[1])
+def rows(name, prefix):
+    result = {}
+    for line in (out / name).read_text().splitlines():
+        if line.startswith(prefix + " clients="):
+            fields = dict(kv.split("=", 1) for kv in line.split()[1:])
+            result[int(fields["clients"])] = fields
+    return result
+etcd, ours = rows("etcd.txt", "etcd"), rows("booking.txt", "booking")
+print("| clients | Boxoffice bookings/s | p50 ms | p99 ms | etcd puts/s | p50 ms | p99 ms | ratio (ours/etcd) |")
+print("|---|---|---|---|---|---|---|---|")
+for clients in sorted(set(etcd) | set(ours)):
+    o, e = ours.get(clients, {}), etcd.get(clients, {})
+    ratio = float(o["per_second"]) / float(e["per_second"]) if o and e and float(e["per_second"]) > 0 else float("nan")
+    print(f"| {clients} | {o.get('per_second','-')} | {o.get('p50_ms','-')} | {o.get('p99_ms','-')} | "
+          f"{e.get('per_second','-')} | {e.get('p50_ms','-')} | {e.get('p99_ms','-')} | {ratio:.2f}x |")
+for line in (out / "booking.txt").read_text().splitlines():
+    if line.startswith(("failover ", "graceful ")):
+        print()
+        print("    " + line)
+PY
+echo "results: $OUT/results.md"
