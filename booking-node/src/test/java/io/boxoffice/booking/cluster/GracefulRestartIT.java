@@ -290,7 +290,11 @@ class GracefulRestartIT {
                 } catch (StatusRuntimeException e) {
                     last = e;
                     Status.Code code = e.getStatus().getCode();
-                    if (code == Status.Code.UNAVAILABLE) {
+                    // A stream the stopping server reset (grpc-java reports INTERNAL "RST_STREAM …") is a transport
+                    // failure, not an answer from the node: like UNAVAILABLE, retry elsewhere with the same key.
+                    boolean streamReset = code == Status.Code.INTERNAL && e.getStatus().getDescription() != null
+                            && e.getStatus().getDescription().startsWith("RST_STREAM");
+                    if (code == Status.Code.UNAVAILABLE || streamReset) {
                         retries.incrementAndGet();
                         sleep(RETRY_PAUSE_MILLIS);
                         continue;
