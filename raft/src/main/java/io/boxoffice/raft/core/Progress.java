@@ -14,7 +14,7 @@ final class Progress {
         PROBE,
         /** Follower is known to match: pipeline appends optimistically, bounded by the inflight window. */
         REPLICATE,
-        /** Follower needs entries the leader compacted: send a snapshot, chunk by chunk. */
+        /** Follower needs entries the leader compacted: offer a snapshot and wait until it is installed. */
         SNAPSHOT
     }
 
@@ -28,10 +28,10 @@ final class Progress {
     boolean recentlyActive;
     /** Last index carried by each outstanding pipelined append, oldest first. */
     final ArrayDeque<Long> inflightLastIndexes = new ArrayDeque<>();
-    /** The snapshot being sent in SNAPSHOT state. */
-    Snapshot snapshotInFlight;
-    long snapshotNextOffset;
-    int ticksSinceSnapshotChunk;
+    /** The snapshot offered in SNAPSHOT state. */
+    SnapshotMeta snapshotInFlight;
+    /** Ticks since the offer was last made or the follower last reported progress. */
+    int ticksSinceSnapshotMessage;
     /** Ticks since pipelined appends were last acknowledged while some were outstanding. */
     int ticksWithoutAck;
 
@@ -42,7 +42,7 @@ final class Progress {
 
     void becomeProbe() {
         if (state == State.SNAPSHOT && snapshotInFlight != null) {
-            nextIndex = Math.max(matchIndex + 1, snapshotInFlight.meta().index() + 1);
+            nextIndex = Math.max(matchIndex + 1, snapshotInFlight.index() + 1);
         } else {
             nextIndex = matchIndex + 1;
         }
@@ -60,11 +60,10 @@ final class Progress {
         inflightLastIndexes.clear();
     }
 
-    void becomeSnapshot(Snapshot snapshot) {
+    void becomeSnapshot(SnapshotMeta snapshot) {
         state = State.SNAPSHOT;
         snapshotInFlight = snapshot;
-        snapshotNextOffset = 0;
-        ticksSinceSnapshotChunk = 0;
+        ticksSinceSnapshotMessage = 0;
         inflightLastIndexes.clear();
     }
 

@@ -13,7 +13,6 @@ import java.util.List;
  * @param maxInflightAppends        pipelined AppendEntries per follower awaiting an answer (flow control)
  * @param maxEntriesPerAppend       entries in one AppendEntries
  * @param maxBytesPerAppend         payload bytes in one AppendEntries (at least one entry is always sent)
- * @param snapshotChunkBytes        bytes per InstallSnapshot chunk
  * @param maxUncommittedEntries     proposals a leader accepts beyond its commit index before refusing more
  * @param preVote                   run a pre-vote before a real election (dissertation §9.6)
  * @param checkQuorum               a leader steps down when it has not heard from a quorum within an
@@ -21,29 +20,27 @@ import java.util.List;
  *                                  refuse votes (dissertation §6.2, §9.6)
  */
 public record RaftConfig(String selfId, int electionTimeoutTicks, int heartbeatIntervalTicks, int maxInflightAppends,
-                         int maxEntriesPerAppend, long maxBytesPerAppend, int snapshotChunkBytes,
-                         int maxUncommittedEntries, boolean preVote, boolean checkQuorum) {
+                         int maxEntriesPerAppend, long maxBytesPerAppend, int maxUncommittedEntries,
+                         boolean preVote, boolean checkQuorum) {
 
     /** Sensible defaults for a node ticking every 10 to 20 milliseconds. */
     public static RaftConfig defaults(String selfId) {
-        return new RaftConfig(selfId, 10, 1, 64, 512, 1 << 20, 512 * 1024, 100_000, true, true);
+        return new RaftConfig(selfId, 10, 1, 64, 512, 1 << 20, 100_000, true, true);
     }
 
     public RaftConfig withElectionTimeoutTicks(int ticks) {
         return new RaftConfig(selfId, ticks, heartbeatIntervalTicks, maxInflightAppends, maxEntriesPerAppend,
-                maxBytesPerAppend, snapshotChunkBytes, maxUncommittedEntries, preVote, checkQuorum);
+                maxBytesPerAppend, maxUncommittedEntries, preVote, checkQuorum);
     }
 
     public RaftConfig withHeartbeatIntervalTicks(int ticks) {
         return new RaftConfig(selfId, electionTimeoutTicks, ticks, maxInflightAppends, maxEntriesPerAppend,
-                maxBytesPerAppend, snapshotChunkBytes, maxUncommittedEntries, preVote, checkQuorum);
+                maxBytesPerAppend, maxUncommittedEntries, preVote, checkQuorum);
     }
 
-    public RaftConfig withLimits(int maxInflightAppends, int maxEntriesPerAppend, long maxBytesPerAppend,
-                                 int snapshotChunkBytes) {
+    public RaftConfig withLimits(int maxInflightAppends, int maxEntriesPerAppend, long maxBytesPerAppend) {
         return new RaftConfig(selfId, electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-                maxEntriesPerAppend, maxBytesPerAppend, snapshotChunkBytes, maxUncommittedEntries, preVote,
-                checkQuorum);
+                maxEntriesPerAppend, maxBytesPerAppend, maxUncommittedEntries, preVote, checkQuorum);
     }
 
     /** Every problem with this configuration, each with the fix; empty when valid. */
@@ -68,9 +65,6 @@ public record RaftConfig(String selfId, int electionTimeoutTicks, int heartbeatI
         }
         if (maxBytesPerAppend < 1) {
             problems.add("maxBytesPerAppend must be >= 1, was " + maxBytesPerAppend);
-        }
-        if (snapshotChunkBytes < 1) {
-            problems.add("snapshotChunkBytes must be >= 1, was " + snapshotChunkBytes);
         }
         if (maxUncommittedEntries < 1) {
             problems.add("maxUncommittedEntries must be >= 1, was " + maxUncommittedEntries);

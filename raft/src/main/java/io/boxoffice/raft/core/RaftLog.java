@@ -4,17 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The in-memory Raft log of one node: a snapshot prefix plus the entries after it, with the
- * indexes that tell what is persisted, committed and applied. The driver's {@code LogStore} holds
- * the durable copy; this class is what the core reasons about.
+ * The in-memory Raft log of one node: the entries after the log start (what compaction left), with the
+ * indexes that tell what is persisted, committed and applied. The driver's {@code LogStore} holds the
+ * durable copy; this class is what the core reasons about.
  *
- * <p>Invariants (asserted): {@code snapshotIndex <= appliedIndex <= commitIndex <= lastIndex}
- * and {@code persistedIndex <= lastIndex}; entries are contiguous from {@code snapshotIndex + 1}.
+ * <p>Invariants (checked): {@code startIndex <= commitIndex}, {@code appliedIndex <= commitIndex <=
+ * lastIndex}, {@code persistedIndex <= lastIndex}; entries are contiguous from {@code startIndex + 1}.
+ * A broken invariant is a bug: it throws {@link IllegalStateException} and stops the node.
  */
 final class RaftLog {
 
-    private long snapshotIndex;
-    private long snapshotTerm;
+    /** Index of the last compacted entry (or of an installed snapshot); the log holds what follows. */
+    private long startIndex;
+    private long startTerm;
     private final ArrayList<Entry> entries = new ArrayList<>();
     /** Highest index known durable in the local store. */
     private long persistedIndex;
@@ -22,37 +24,43 @@ final class RaftLog {
     /** Highest index handed to the application (in a Ready's committed entries or a snapshot). */
     private long appliedIndex;
 
-    RaftLog(long snapshotIndex, long snapshotTerm, List<Entry> recovered, long commitIndex) {
-        this.snapshotIndex = snapshotIndex;
-        this.snapshotTerm = snapshotTerm;
+    RaftLog(LogStart start, List<Entry> recovered, long commitIndex, long appliedIndex) {
+        this.startIndex = start.index();
+        this.startTerm = start.term();
         for (Entry e : recovered) {
-            assert e.index() == snapshotIndex + entries.size() + 1 : "recovered log has a gap at " + e;
+            if (e.index() != startIndex + entries.size() + 1) {
+                throw Invariants.violated("recovered log has a gap at " + e);
+            }
             entries.add(e);
         }
         this.persistedIndex = lastIndex();
-        this.appliedIndex = snapshotIndex;
         // A recovered commit index can exceed what survived only if storage lost synced data.
         if (commitIndex > lastIndex()) {
             throw new IllegalStateException("recovered commit index " + commitIndex + " beyond last index "
                     + lastIndex() + ": storage lost synced entries");
         }
-        this.commitIndex = Math.max(commitIndex, snapshotIndex);
+        this.commitIndex = Math.max(commitIndex, startIndex);
+        if (appliedIndex > this.commitIndex) {
+            throw new IllegalStateException("the state machine applied up to " + appliedIndex
+                    + " but the log commits only up to " + this.commitIndex + ": state and log do not belong together");
+        }
+        this.appliedIndex = Math.max(appliedIndex, startIndex);
     }
 
-    long snapshotIndex() {
-        return snapshotIndex;
+    long startIndex() {
+        return startIndex;
     }
 
-    long snapshotTerm() {
-        return snapshotTerm;
+    long startTerm() {
+        return startTerm;
     }
 
     long firstIndex() {
-        return snapshotIndex + 1;
+        return startIndex + 1;
     }
 
     long lastIndex() {
-        return snapshotIndex + entries.size();
+        return startIndex + entries.size();
     }
 
     long lastTerm() {
@@ -73,18 +81,20 @@ final class RaftLog {
 
     /** Term of the entry at {@code index}, or -1 if it is compacted away or beyond the log. */
     long termAt(long index) {
-        if (index == snapshotIndex) {
-            return snapshotTerm;
+        if (index == startIndex) {
+            return startTerm;
         }
-        if (index < snapshotIndex || index > lastIndex()) {
+        if (index < startIndex || index > lastIndex()) {
             return -1;
         }
-        return entries.get((int) (index - snapshotIndex - 1)).term();
+        return entries.get((int) (index - startIndex - 1)).term();
     }
 
     Entry entryAt(long index) {
-        assert index > snapshotIndex && index <= lastIndex() : "no entry " + index + " in " + this;
-        return entries.get((int) (index - snapshotIndex - 1));
+        if (!(index > startIndex && index <= lastIndex())) {
+            throw Invariants.violated("no entry " + index + " in " + this);
+        }
+        return entries.get((int) (index - startIndex - 1));
     }
 
     boolean matches(long index, long term) {
@@ -99,30 +109,36 @@ final class RaftLog {
     }
 
     void append(Entry entry) {
-        assert entry.index() == lastIndex() + 1 : "append " + entry + " after " + lastIndex();
-        assert entry.term() >= lastTerm() : "append " + entry + " with a term below " + lastTerm();
+        if (!(entry.index() == lastIndex() + 1)) {
+            throw Invariants.violated("append " + entry + " after " + lastIndex());
+        }
+        if (!(entry.term() >= lastTerm())) {
+            throw Invariants.violated("append " + entry + " with a term below " + lastTerm());
+        }
         entries.add(entry);
     }
 
     /**
      * Removes every entry from {@code index} on (a conflicting suffix, §5.3). Committed entries
-     * can never conflict: that would break Leader Completeness, so it is asserted.
+     * can never conflict: that would break Leader Completeness.
      */
     void truncateFrom(long index) {
-        if (index <= commitIndex) {
-            throw new IllegalStateException("attempt to truncate committed entry " + index
-                    + " (commit index " + commitIndex + ")");
+        if (!(index > commitIndex)) {
+            throw Invariants.violated("attempt to truncate committed entry " + index
+                + " (commit index " + commitIndex + ")");
         }
-        assert index > snapshotIndex && index <= lastIndex() + 1 : "truncate " + index;
-        while (lastIndex() >= index) {
-            entries.remove(entries.size() - 1);
+        if (!(index > startIndex && index <= lastIndex() + 1)) {
+            throw Invariants.violated("truncate " + index + " in " + this);
         }
+        entries.subList((int) (index - startIndex - 1), entries.size()).clear();
         persistedIndex = Math.min(persistedIndex, index - 1);
     }
 
     /** Entries in {@code [from, to]}, limited by count and bytes, at least one if any exist. */
     List<Entry> slice(long from, long to, int maxCount, long maxBytes) {
-        assert from >= firstIndex() : "slice from " + from + " below first index " + firstIndex();
+        if (!(from >= firstIndex())) {
+            throw Invariants.violated("slice from " + from + " below first index " + firstIndex());
+        }
         List<Entry> out = new ArrayList<>();
         long bytes = 0;
         for (long i = from; i <= Math.min(to, lastIndex()); i++) {
@@ -138,30 +154,39 @@ final class RaftLog {
 
     void commitTo(long index) {
         if (index > commitIndex) {
-            assert index <= lastIndex() : "commit " + index + " beyond last index " + lastIndex();
+            if (index > lastIndex()) {
+                throw Invariants.violated("commit " + index + " beyond last index " + lastIndex());
+            }
             commitIndex = index;
         }
     }
 
     void markPersisted(long index) {
-        assert index <= lastIndex() : "persisted " + index + " beyond " + lastIndex();
+        if (!(index <= lastIndex() || index <= startIndex)) {
+            throw Invariants.violated("persisted " + index + " beyond " + lastIndex());
+        }
         // A later truncation may have lowered the log below what this Ready wrote; never go past it.
         persistedIndex = Math.max(persistedIndex, Math.min(index, lastIndex()));
     }
 
     void markApplied(long index) {
-        assert index <= commitIndex : "applied " + index + " beyond commit " + commitIndex;
+        if (!(index <= commitIndex)) {
+            throw Invariants.violated("applied " + index + " beyond commit " + commitIndex);
+        }
         appliedIndex = Math.max(appliedIndex, index);
     }
 
     /** Discards entries up to {@code index}, which the application has snapshotted (§7). */
     void compactTo(long index, long term) {
-        assert index <= appliedIndex : "compact " + index + " beyond applied " + appliedIndex;
-        assert index > snapshotIndex : "compact " + index + " not after snapshot " + snapshotIndex;
-        int drop = (int) (index - snapshotIndex);
-        entries.subList(0, drop).clear();
-        snapshotIndex = index;
-        snapshotTerm = term;
+        if (!(index <= appliedIndex)) {
+            throw Invariants.violated("compact " + index + " beyond applied " + appliedIndex);
+        }
+        if (!(index > startIndex)) {
+            throw Invariants.violated("compact " + index + " not after log start " + startIndex);
+        }
+        entries.subList(0, (int) (index - startIndex)).clear();
+        startIndex = index;
+        startTerm = term;
     }
 
     /**
@@ -169,16 +194,16 @@ final class RaftLog {
      * log contains the snapshot's last entry; otherwise the whole log is replaced.
      */
     void installSnapshot(long index, long term) {
-        if (termAt(index) == term && index <= lastIndex()) {
-            int drop = (int) (index - snapshotIndex);
-            entries.subList(0, drop).clear();
+        if (index > startIndex && index <= lastIndex() && termAt(index) == term) {
+            entries.subList(0, (int) (index - startIndex)).clear();
+            persistedIndex = Math.max(persistedIndex, index);
         } else {
+            // Nothing of ours survives, durable or not: the snapshot is all there is.
             entries.clear();
             persistedIndex = index;
         }
-        snapshotIndex = index;
-        snapshotTerm = term;
-        persistedIndex = Math.max(persistedIndex, index);
+        startIndex = index;
+        startTerm = term;
         commitIndex = Math.max(commitIndex, index);
         appliedIndex = Math.max(appliedIndex, index);
     }
@@ -188,7 +213,8 @@ final class RaftLog {
         if (persistedIndex >= lastIndex()) {
             return List.of();
         }
-        return new ArrayList<>(entries.subList((int) (persistedIndex - snapshotIndex), entries.size()));
+        return new ArrayList<>(entries.subList((int) (Math.max(persistedIndex, startIndex) - startIndex),
+                entries.size()));
     }
 
     /** Committed entries not yet handed to the application, at most {@code maxCount}. */
@@ -197,12 +223,12 @@ final class RaftLog {
             return List.of();
         }
         long to = Math.min(commitIndex, appliedIndex + maxCount);
-        return new ArrayList<>(entries.subList((int) (appliedIndex - snapshotIndex), (int) (to - snapshotIndex)));
+        return new ArrayList<>(entries.subList((int) (appliedIndex - startIndex), (int) (to - startIndex)));
     }
 
     @Override
     public String toString() {
-        return "RaftLog{snapshot=" + snapshotIndex + "@" + snapshotTerm + ", last=" + lastIndex()
+        return "RaftLog{start=" + startIndex + "@" + startTerm + ", last=" + lastIndex()
                 + ", persisted=" + persistedIndex + ", commit=" + commitIndex + ", applied=" + appliedIndex + "}";
     }
 }

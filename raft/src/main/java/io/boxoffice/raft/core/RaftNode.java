@@ -12,7 +12,6 @@ import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.errors.ProposalRejectedException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -24,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * A deterministic Raft node: leader election with pre-vote and check-quorum, log replication with
- * batching, pipelining and flow control, snapshots with chunked InstallSnapshot, leadership
+ * batching, pipelining and flow control, snapshots (offered, fetched and installed), leadership
  * transfer, ReadIndex and single-server membership changes with learners.
  *
  * <p>It does no I/O and owns no thread, clock or randomness: time advances by {@link #tick()},
@@ -58,6 +57,8 @@ public final class RaftNode {
     private int electionElapsedTicks;
     private int heartbeatElapsedTicks;
     private int randomizedElectionTimeoutTicks;
+    /** Why the role or leader last changed, in words, for the driver's log (etcd logs every change with its cause). */
+    private String roleChangeReason = "started";
 
     // Membership (dissertation §4.1: a configuration is used as soon as it is in the log).
     private Configuration baseConfiguration;
@@ -77,10 +78,15 @@ public final class RaftNode {
     private final ArrayDeque<PendingRead> readsAwaitingQuorum = new ArrayDeque<>();
     private long readRound;
 
-    // Snapshots.
-    private Snapshot latestSnapshot;
-    private Snapshot snapshotToInstall;
-    private IncomingSnapshot incomingSnapshot;
+    // Snapshots (§7). Their bytes never pass through the core: it deals in metadata only.
+    /** The latest snapshot this node holds (taken or installed): what it offers lagging followers. */
+    private SnapshotMeta latestSnapshot;
+    /** A fetched snapshot to install in the next Ready. */
+    private SnapshotMeta snapshotToInstall;
+    /** A snapshot copy to start in the next Ready. */
+    private SnapshotFetch snapshotToFetch;
+    /** The snapshot this follower is copying from its leader, if any. */
+    private SnapshotFetch incomingSnapshot;
 
     // Output accumulated until the next Ready.
     private final List<Message> outbox = new ArrayList<>();
@@ -92,15 +98,18 @@ public final class RaftNode {
         this.config = config.validated();
         this.random = Objects.requireNonNull(random, "random");
         this.selfId = config.selfId();
-        Snapshot snapshot = initial.snapshot();
-        long snapshotIndex = snapshot == null ? 0 : snapshot.meta().index();
-        long snapshotTerm = snapshot == null ? 0 : snapshot.meta().term();
-        this.log = new RaftLog(snapshotIndex, snapshotTerm, initial.entries(), initial.hardState().commitIndex());
+        LogStart start = initial.effectiveLogStart();
+        this.log = new RaftLog(start, initial.entries(), initial.hardState().commitIndex(), initial.appliedIndex());
         this.currentTerm = initial.hardState().term();
         this.votedFor = initial.hardState().votedFor();
         this.lastPersistedHardState = initial.hardState();
-        this.latestSnapshot = snapshot;
-        this.baseConfiguration = snapshot == null ? initial.bootstrap() : snapshot.meta().configuration();
+        this.latestSnapshot = initial.snapshot();
+        if (latestSnapshot == null ? start.index() > 0 : latestSnapshot.index() < start.index()) {
+            throw new IllegalStateException("the log is compacted up to " + start.index() + " but the latest snapshot "
+                    + "covers only " + (latestSnapshot == null ? 0 : latestSnapshot.index())
+                    + ": a lagging follower could never catch up");
+        }
+        this.baseConfiguration = start.configuration();
         for (Entry e : initial.entries()) {
             if (e.kind() == EntryKind.CONFIG) {
                 configurationsByIndex.put(e.index(), Configuration.decode(e.data()));
@@ -126,6 +135,16 @@ public final class RaftNode {
 
     public String leaderId() {
         return leaderId;
+    }
+
+    /** Why the role or the known leader last changed, in words (for the driver's log). */
+    public String roleChangeReason() {
+        return roleChangeReason;
+    }
+
+    /** The latest snapshot this node holds (taken or installed), or {@code null}. */
+    public SnapshotMeta latestSnapshot() {
+        return latestSnapshot;
     }
 
     public Configuration configuration() {
@@ -157,7 +176,8 @@ public final class RaftNode {
             }
         }
         return new RaftStatus(selfId, role, currentTerm, leaderId, log.commitIndex(), log.appliedIndex(),
-                log.lastIndex(), log.snapshotIndex(), configuration, peers, transferTarget);
+                log.lastIndex(), latestSnapshot == null ? 0 : latestSnapshot.index(), log.startIndex(), configuration,
+                peers, transferTarget);
     }
 
     // ------------------------------------------------------------------ time
@@ -175,9 +195,13 @@ public final class RaftNode {
     private void tickFollowerOrCandidate() {
         electionElapsedTicks++;
         if (electionElapsedTicks >= randomizedElectionTimeoutTicks) {
-            electionElapsedTicks = 0;
             if (isPromotable()) {
+                roleChangeReason = "election timeout: " + (leaderId == null ? "no leader" : "leader " + leaderId)
+                        + " heard from in " + electionElapsedTicks + " ticks";
+                electionElapsedTicks = 0;
                 startElection(false);
+            } else {
+                electionElapsedTicks = 0;
             }
         }
     }
@@ -193,7 +217,8 @@ public final class RaftNode {
             electionElapsedTicks = 0;
             if (config.checkQuorum() && !quorumRecentlyActive()) {
                 // Dissertation §6.2: a leader that cannot reach a majority steps down.
-                becomeFollower(currentTerm, null);
+                becomeFollower(currentTerm, null, "check-quorum: no answer from a quorum within an election"
+                        + " timeout (" + config.electionTimeoutTicks() + " ticks)");
                 return;
             }
             for (Progress p : progressById.values()) {
@@ -208,10 +233,11 @@ public final class RaftNode {
                 p.becomeProbe();
             }
             if (p.state == Progress.State.SNAPSHOT
-                    && ++p.ticksSinceSnapshotChunk >= config.electionTimeoutTicks()) {
-                // A chunk or its answer was lost: start the transfer over; the follower restarts at offset 0.
-                p.snapshotNextOffset = 0;
-                sendSnapshotChunk(p);
+                    && ++p.ticksSinceSnapshotMessage >= config.electionTimeoutTicks()) {
+                // No word from the follower for a while (lost offer or answer, a failed copy): offer again,
+                // our latest snapshot by now. A follower still copying the same one just says so.
+                p.becomeSnapshot(latestSnapshot);
+                offerSnapshot(p);
             }
         }
         if (heartbeatElapsedTicks >= config.heartbeatIntervalTicks()) {
@@ -374,24 +400,35 @@ public final class RaftNode {
     }
 
     /**
-     * The application snapshotted its state at {@code index} (at most the applied index). The
-     * node keeps the snapshot to send to lagging followers and discards the log up to it (§7).
+     * The application made a snapshot of its state as of {@code snapshot.index()} (at most the applied
+     * index): the node offers it to followers that need compacted entries, and discards its log up to
+     * {@code compactIndex} (§7), which may lie below the snapshot so that a briefly lagging follower still
+     * catches up from the log. Returns the new log start for the driver to persist, or {@code null} when
+     * nothing was compacted.
      */
-    public void compact(long index, byte[] snapshotData) {
+    public LogStart compact(SnapshotMeta snapshot, long compactIndex) {
         assertNoReadyInFlight();
-        if (index <= log.snapshotIndex()) {
-            return;
+        if (snapshot.index() > log.appliedIndex()) {
+            throw new IllegalArgumentException("snapshot at " + snapshot.index() + " is beyond the applied index "
+                    + log.appliedIndex());
         }
-        if (index > log.appliedIndex() || index > log.persistedIndex()) {
-            throw new IllegalArgumentException("cannot compact to " + index + ": applied "
-                    + log.appliedIndex() + ", persisted " + log.persistedIndex());
+        if (latestSnapshot == null || snapshot.index() > latestSnapshot.index()) {
+            if (log.termAt(snapshot.index()) >= 0 && log.termAt(snapshot.index()) != snapshot.term()) {
+                throw new IllegalArgumentException("snapshot " + snapshot + " does not match the log's term "
+                        + log.termAt(snapshot.index()) + " at its index");
+            }
+            latestSnapshot = snapshot;
+        }
+        long index = Math.min(Math.min(compactIndex, latestSnapshot.index()), log.persistedIndex());
+        if (index <= log.startIndex()) {
+            return null;
         }
         long term = log.termAt(index);
         Configuration atIndex = configurationAt(index);
         log.compactTo(index, term);
         baseConfiguration = atIndex;
         configurationsByIndex.headMap(index, true).clear();
-        latestSnapshot = new Snapshot(new SnapshotMeta(index, term, atIndex), snapshotData);
+        return new LogStart(index, term, atIndex);
     }
 
     private Configuration configurationAt(long index) {
@@ -420,7 +457,8 @@ public final class RaftNode {
             } else {
                 boolean fromLeader = m instanceof AppendEntries || m instanceof InstallSnapshot
                         || m instanceof TimeoutNow;
-                becomeFollower(m.term(), fromLeader ? m.from() : null);
+                becomeFollower(m.term(), fromLeader ? m.from() : null, "saw term " + m.term() + " in "
+                        + m.getClass().getSimpleName() + " from " + m.from());
             }
         } else if (m.term() < currentTerm) {
             respondToStaleTerm(m);
@@ -477,12 +515,15 @@ public final class RaftNode {
         Set<String> voters = configuration.voterIds();
         if (Quorum.hasMajority(voters, votesGranted)) {
             if (role == Role.PRE_CANDIDATE) {
+                roleChangeReason = "pre-vote granted by " + votesGranted;
                 startElection(true);
             } else {
+                roleChangeReason = "won the election in term " + currentTerm + " with votes of " + votesGranted;
                 becomeLeader();
             }
         } else if (Quorum.isLost(voters, votesRejected)) {
-            becomeFollower(currentTerm, null);
+            becomeFollower(currentTerm, null, (role == Role.PRE_CANDIDATE ? "pre-vote" : "election")
+                    + " lost: refused by " + votesRejected);
         }
     }
 
@@ -495,16 +536,16 @@ public final class RaftNode {
         acceptLeader(ae.from());
         long prevIndex = ae.prevLogIndex();
         List<Entry> entries = ae.entries();
-        if (prevIndex < log.snapshotIndex()) {
-            // Entries up to our snapshot are committed, hence identical on the leader (§5.4): skip them.
-            int skip = (int) Math.min(entries.size(), log.snapshotIndex() - prevIndex);
+        if (prevIndex < log.startIndex()) {
+            // Entries up to our log start are committed, hence identical on the leader (§5.4): skip them.
+            int skip = (int) Math.min(entries.size(), log.startIndex() - prevIndex);
             if (skip == entries.size()) {
-                send(new AppendEntriesResponse(currentTerm, selfId, ae.from(), true, log.snapshotIndex(), 0,
+                send(new AppendEntriesResponse(currentTerm, selfId, ae.from(), true, log.startIndex(), 0,
                         ae.readRound()));
                 return;
             }
             entries = entries.subList(skip, entries.size());
-            prevIndex = log.snapshotIndex();
+            prevIndex = log.startIndex();
         } else if (!log.matches(prevIndex, ae.prevLogTerm())) {
             // The rejected previous index travels in matchIndex so the leader can spot stale answers.
             send(new AppendEntriesResponse(currentTerm, selfId, ae.from(), false, ae.prevLogIndex(),
@@ -539,7 +580,7 @@ public final class RaftNode {
         }
         long conflictTerm = log.termAt(prevIndex);
         long index = prevIndex;
-        while (index - 1 > log.commitIndex() && index - 1 > log.snapshotIndex()
+        while (index - 1 > log.commitIndex() && index - 1 > log.startIndex()
                 && log.termAt(index - 1) == conflictTerm) {
             index--;
         }
@@ -548,7 +589,9 @@ public final class RaftNode {
 
     private void acceptLeader(String from) {
         if (role != Role.FOLLOWER) {
-            becomeFollower(currentTerm, from);
+            becomeFollower(currentTerm, from, "heard from leader " + from + " of term " + currentTerm);
+        } else if (!from.equals(leaderId)) {
+            roleChangeReason = "heard from leader " + from + " of term " + currentTerm;
         }
         leaderId = from;
         electionElapsedTicks = 0;
@@ -590,40 +633,44 @@ public final class RaftNode {
         acceptLeader(is.from());
         SnapshotMeta meta = is.meta();
         if (meta.index() <= log.commitIndex()) {
-            // We already have everything it covers.
-            send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), is.totalBytes(), true,
-                    false));
+            // We already have everything it covers (committed entries are the same everywhere, §5.4).
+            send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), true, false));
             return;
         }
-        if (is.offset() == 0) {
-            incomingSnapshot = new IncomingSnapshot(meta, is.totalBytes());
+        if (incomingSnapshot == null || !incomingSnapshot.meta().equals(meta)) {
+            // A new offer replaces a copy of an older snapshot: that one would not bring us far enough.
+            incomingSnapshot = new SnapshotFetch(meta, is.from());
+            snapshotToFetch = incomingSnapshot;
         }
-        IncomingSnapshot incoming = incomingSnapshot;
-        if (incoming == null || !incoming.meta.equals(meta) || incoming.receivedBytes != is.offset()
-                || is.offset() + is.chunk().length > incoming.totalBytes) {
-            long expected = incoming != null && incoming.meta.equals(meta) ? incoming.receivedBytes : 0;
-            send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), expected, false, true));
-            return;
-        }
-        incoming.append(is.chunk());
-        if (!is.done()) {
-            send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), incoming.receivedBytes,
-                    false, false));
-            return;
-        }
-        if (incoming.receivedBytes != incoming.totalBytes) {
-            incomingSnapshot = null;
-            send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), 0, false, true));
-            return;
-        }
-        incomingSnapshot = null;
-        installSnapshot(new Snapshot(meta, incoming.data));
-        send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), incoming.totalBytes, true,
-                false));
+        send(new InstallSnapshotResponse(currentTerm, selfId, is.from(), meta.index(), false, false));
     }
 
-    private void installSnapshot(Snapshot snapshot) {
-        SnapshotMeta meta = snapshot.meta();
+    /**
+     * The driver finished copying the snapshot {@code meta} that a {@link Ready#snapshotToFetch()} asked
+     * for ({@code copied}) or gave up. Returns whether the node will install it (it then appears as
+     * {@link Ready#snapshotToInstall()}); otherwise the copy is not needed (any more) and may be deleted.
+     */
+    public boolean snapshotFetched(SnapshotMeta meta, boolean copied) {
+        assertNoReadyInFlight();
+        if (incomingSnapshot == null || !incomingSnapshot.meta().equals(meta)) {
+            return false; // Superseded by a newer offer, or we learned the entries otherwise.
+        }
+        String source = leaderId != null ? leaderId : incomingSnapshot.sourceId();
+        incomingSnapshot = null;
+        if (!copied) {
+            send(new InstallSnapshotResponse(currentTerm, selfId, source, meta.index(), false, true));
+            return false;
+        }
+        if (meta.index() <= log.commitIndex()) {
+            send(new InstallSnapshotResponse(currentTerm, selfId, source, meta.index(), true, false));
+            return false;
+        }
+        installSnapshot(meta);
+        send(new InstallSnapshotResponse(currentTerm, selfId, source, meta.index(), true, false));
+        return true;
+    }
+
+    private void installSnapshot(SnapshotMeta meta) {
         log.installSnapshot(meta.index(), meta.term());
         configurationsByIndex.headMap(meta.index(), true).clear();
         if (log.lastIndex() == meta.index()) {
@@ -631,8 +678,8 @@ public final class RaftNode {
         }
         baseConfiguration = meta.configuration();
         recomputeConfiguration();
-        latestSnapshot = snapshot;
-        snapshotToInstall = snapshot;
+        latestSnapshot = meta;
+        snapshotToInstall = meta;
     }
 
     private void handleInstallSnapshotResponse(InstallSnapshotResponse isr) {
@@ -645,23 +692,23 @@ public final class RaftNode {
         }
         p.recentlyActive = true;
         if (p.state != Progress.State.SNAPSHOT || p.snapshotInFlight == null
-                || p.snapshotInFlight.meta().index() != isr.snapshotIndex()) {
-            return;
+                || p.snapshotInFlight.index() != isr.snapshotIndex()) {
+            return; // An answer to an earlier offer.
         }
         if (isr.done()) {
             p.maybeUpdate(isr.snapshotIndex());
             p.becomeProbe();
             sendAppend(p);
-            return;
+        } else if (!isr.rejected()) {
+            p.ticksSinceSnapshotMessage = 0; // Still copying: keep waiting.
         }
-        // Continue from wherever the follower says it is (this also repairs lost or reordered chunks).
-        p.snapshotNextOffset = Math.min(isr.nextOffset(), p.snapshotInFlight.data().length);
-        sendSnapshotChunk(p);
+        // Rejected: the offer is repeated (with our latest snapshot) when the wait runs out in tickLeader.
     }
 
     private void handleTimeoutNow(TimeoutNow tn) {
         if (isPromotable()) {
             // Dissertation §3.10: the leader asked us to take over; skip pre-vote.
+            roleChangeReason = "leadership transfer requested by " + tn.from();
             startElection(true, true);
         }
     }
@@ -696,6 +743,7 @@ public final class RaftNode {
         resetRandomizedElectionTimeout();
         votesGranted.add(selfId);
         if (Quorum.hasMajority(configuration.voterIds(), votesGranted)) {
+            roleChangeReason = "sole voter";
             if (preVote) {
                 startElection(true, leadershipTransfer);
             } else {
@@ -711,7 +759,8 @@ public final class RaftNode {
         }
     }
 
-    private void becomeFollower(long term, String leader) {
+    private void becomeFollower(long term, String leader, String reason) {
+        roleChangeReason = reason;
         boolean wasLeader = role == Role.LEADER;
         if (term > currentTerm) {
             currentTerm = term;
@@ -736,13 +785,18 @@ public final class RaftNode {
     }
 
     private void becomeLeader() {
-        assert role == Role.CANDIDATE : "only a candidate can become leader";
+        if (role != Role.CANDIDATE) {
+            throw Invariants.violated("only a candidate can become leader, " + selfId + " is " + role);
+        }
         role = Role.LEADER;
         leaderId = selfId;
         electionElapsedTicks = 0;
         heartbeatElapsedTicks = 0;
         transferTarget = null;
         progressById.clear();
+        // A leader has every committed entry (§5.4): a snapshot it was copying brings it nothing.
+        incomingSnapshot = null;
+        snapshotToFetch = null;
         syncProgressWithConfiguration();
         // §5.4.2 / §8: commit an entry of our own term so earlier entries and reads can be committed.
         Entry noop = appendAsLeader(EntryKind.NOOP, new byte[0]);
@@ -804,7 +858,7 @@ public final class RaftNode {
         if (role == Role.LEADER && !configuration.contains(selfId)
                 && configurationsByIndex.isEmpty() == false
                 && configurationsByIndex.lastKey() <= log.commitIndex()) {
-            becomeFollower(currentTerm, null);
+            becomeFollower(currentTerm, null, "removed from the configuration");
         }
     }
 
@@ -845,22 +899,17 @@ public final class RaftNode {
     }
 
     private void startSnapshotTransfer(Progress p) {
-        if (latestSnapshot == null) {
-            throw new IllegalStateException("log compacted below " + p.nextIndex + " without a snapshot");
+        if (latestSnapshot == null || latestSnapshot.index() < log.startIndex()) {
+            throw Invariants.violated("log compacted up to " + log.startIndex() + " but the latest snapshot is "
+                    + latestSnapshot);
         }
         p.becomeSnapshot(latestSnapshot);
-        sendSnapshotChunk(p);
+        offerSnapshot(p);
     }
 
-    private void sendSnapshotChunk(Progress p) {
-        Snapshot s = p.snapshotInFlight;
-        int offset = (int) p.snapshotNextOffset;
-        int length = Math.min(config.snapshotChunkBytes(), s.data().length - offset);
-        byte[] chunk = Arrays.copyOfRange(s.data(), offset, offset + length);
-        boolean done = offset + length == s.data().length;
-        p.ticksSinceSnapshotChunk = 0;
-        p.snapshotNextOffset = offset + length;
-        send(new InstallSnapshot(currentTerm, selfId, p.id, s.meta(), offset, chunk, done, s.data().length));
+    private void offerSnapshot(Progress p) {
+        p.ticksSinceSnapshotMessage = 0;
+        send(new InstallSnapshot(currentTerm, selfId, p.id, p.snapshotInFlight));
     }
 
     private void broadcastHeartbeats(long round) {
@@ -942,6 +991,7 @@ public final class RaftNode {
         return !currentHardState().equals(lastPersistedHardState)
                 || log.persistedIndex() < log.lastIndex()
                 || snapshotToInstall != null
+                || snapshotToFetch != null
                 || !outbox.isEmpty()
                 || log.appliedIndex() < log.commitIndex()
                 || !readStates.isEmpty()
@@ -957,6 +1007,7 @@ public final class RaftNode {
                 hardState.equals(lastPersistedHardState) ? null : hardState,
                 log.unpersistedEntries(),
                 snapshotToInstall,
+                snapshotToFetch,
                 List.copyOf(outbox),
                 log.committedUnapplied(MAX_APPLY_ENTRIES_PER_READY),
                 List.copyOf(readStates),
@@ -966,6 +1017,7 @@ public final class RaftNode {
         readStates.clear();
         failedReads.clear();
         snapshotToInstall = null;
+        snapshotToFetch = null;
         readyInFlight = ready;
         return ready;
     }
@@ -1013,28 +1065,6 @@ public final class RaftNode {
 
         PendingRead(long readId) {
             this.readId = readId;
-        }
-    }
-
-    /** Snapshot chunks received so far from the leader. */
-    private static final class IncomingSnapshot {
-        final SnapshotMeta meta;
-        final long totalBytes;
-        final byte[] data;
-        long receivedBytes;
-
-        IncomingSnapshot(SnapshotMeta meta, long totalBytes) {
-            if (totalBytes < 0 || totalBytes > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("snapshot of " + totalBytes + " bytes is too large");
-            }
-            this.meta = meta;
-            this.totalBytes = totalBytes;
-            this.data = new byte[(int) totalBytes];
-        }
-
-        void append(byte[] chunk) {
-            System.arraycopy(chunk, 0, data, (int) receivedBytes, chunk.length);
-            receivedBytes += chunk.length;
         }
     }
 }

@@ -8,25 +8,28 @@ import java.util.List;
  * then send, then apply):
  * <ol>
  *   <li>persist {@link #snapshotToInstall}, {@link #entriesToPersist} and {@link #hardState}
- *       in one synced write: entries replace any stored entries from the first one's index on;</li>
+ *       in one synced write: entries replace any stored entries from the first one's index on;
+ *       the snapshot's file (fetched earlier) must be durable before the write that refers to it;</li>
  *   <li>send {@link #messages} (they may promise what was just persisted, e.g. a vote);</li>
  *   <li>restore the state machine from {@link #snapshotToInstall} if set, then apply
  *       {@link #committedEntries} in order, then serve {@link #readStates};</li>
+ *   <li>start copying {@link #snapshotToFetch} if set (it replaces any copy in progress);</li>
  *   <li>call {@link RaftNode#advance(Ready)} with this same object.</li>
  * </ol>
  *
  * @param hardState         hard state to persist, or {@code null} if unchanged
  * @param entriesToPersist  entries to write (possibly overwriting a conflicting suffix)
- * @param snapshotToInstall snapshot received from the leader, or {@code null}
+ * @param snapshotToInstall snapshot fetched from the leader, to install, or {@code null}
+ * @param snapshotToFetch   snapshot to copy from the leader, or {@code null}
  * @param messages          messages to send after persisting
  * @param committedEntries  entries now committed and persisted locally, ready to apply, in order
  * @param readStates        linearizable reads confirmed by a quorum: serve once applied ≥ index
  * @param failedReads       read ids that cannot be confirmed (leadership lost)
  * @param softState         role, leader and term after this batch (for routing and metrics)
  */
-public record Ready(HardState hardState, List<Entry> entriesToPersist, Snapshot snapshotToInstall,
-                    List<Message> messages, List<Entry> committedEntries, List<ReadState> readStates,
-                    List<Long> failedReads, SoftState softState) {
+public record Ready(HardState hardState, List<Entry> entriesToPersist, SnapshotMeta snapshotToInstall,
+                    SnapshotFetch snapshotToFetch, List<Message> messages, List<Entry> committedEntries,
+                    List<ReadState> readStates, List<Long> failedReads, SoftState softState) {
 
     public Ready {
         entriesToPersist = List.copyOf(entriesToPersist);

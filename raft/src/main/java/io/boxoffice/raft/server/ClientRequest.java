@@ -10,14 +10,15 @@ sealed interface ClientRequest {
     /** Fails the request's future, for example when the server stops. */
     void fail(Throwable cause);
 
-    record Propose(byte[] command, CompletableFuture<byte[]> result) implements ClientRequest {
+    /** A command to replicate; completes with the state machine's result for it. */
+    record Propose(byte[] command, CompletableFuture<Object> result) implements ClientRequest {
         @Override
         public void fail(Throwable cause) {
             result.completeExceptionally(cause);
         }
     }
 
-    record ChangeMembership(ConfigChange change, CompletableFuture<byte[]> result) implements ClientRequest {
+    record ChangeMembership(ConfigChange change, CompletableFuture<Object> result) implements ClientRequest {
         @Override
         public void fail(Throwable cause) {
             result.completeExceptionally(cause);

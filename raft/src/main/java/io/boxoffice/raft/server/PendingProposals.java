@@ -16,12 +16,12 @@ import java.util.function.Supplier;
  */
 final class PendingProposals {
 
-    private record Pending(long term, CompletableFuture<byte[]> result) {
+    private record Pending(long term, CompletableFuture<Object> result) {
     }
 
     private final TreeMap<Long, Pending> byIndex = new TreeMap<>();
 
-    void add(Proposal proposal, CompletableFuture<byte[]> result) {
+    void add(Proposal proposal, CompletableFuture<Object> result) {
         Pending previous = byIndex.put(proposal.index(), new Pending(proposal.term(), result));
         if (previous != null) {
             // Our own earlier entry at this index was overwritten before we noticed.
@@ -39,7 +39,7 @@ final class PendingProposals {
      * below it with another term were replaced by a newer leader's entries: they fail with
      * {@code replaced}, which tells the caller where to retry.
      */
-    void applied(long index, long term, byte[] result, Supplier<RuntimeException> replaced) {
+    void applied(long index, long term, Object result, Supplier<RuntimeException> replaced) {
         var settled = byIndex.headMap(index, true);
         for (Map.Entry<Long, Pending> entry : settled.entrySet()) {
             Pending pending = entry.getValue();

@@ -2,6 +2,7 @@ package io.boxoffice.raft.server;
 
 import io.boxoffice.raft.core.Configuration;
 import io.boxoffice.raft.core.Entry;
+import io.boxoffice.raft.core.LogStart;
 import io.boxoffice.raft.core.Member;
 import io.boxoffice.raft.core.Proposal;
 import io.boxoffice.raft.core.RaftNode;
@@ -9,7 +10,6 @@ import io.boxoffice.raft.core.RaftStatus;
 import io.boxoffice.raft.core.ReadState;
 import io.boxoffice.raft.core.Ready;
 import io.boxoffice.raft.core.Role;
-import io.boxoffice.raft.core.Snapshot;
 import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.core.SoftState;
 import io.boxoffice.raft.core.message.Message;
@@ -17,70 +17,108 @@ import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.errors.ProposalDroppedException;
 import io.boxoffice.raft.errors.ProposalRejectedException;
 import io.boxoffice.raft.errors.RaftException;
+import io.boxoffice.raft.errors.StorageException;
 import io.boxoffice.raft.storage.LogStore;
 import io.boxoffice.raft.storage.PersistBatch;
+import io.boxoffice.raft.storage.SnapshotStore;
 import io.boxoffice.raft.transport.Transport;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * The single driver thread's loop (STYLE: tick, persist, send, apply, advance). Everything here runs
- * on that thread; other threads only offer to the two bounded queues and read the published status.
+ * on that thread; other threads only offer to the bounded queues and read the published status.
  *
  * <p>Group commit falls out of the loop's shape: every proposal queued while the previous batch was
  * being fsynced is appended in one {@code proposeBatch}, and the next Ready persists them all with a
  * single synced write.
+ *
+ * <p>Snapshots never stall the loop (§7): the state machine's {@link StateMachine#capture()} is cheap, the
+ * file is written on the snapshot executor, and the log is compacted when the driver hears it is durable.
+ * A follower copies a leader's snapshot on the transport's fetch thread and installs it here once verified.
+ *
+ * <p>Time comes from the injected clock and background work from the injected executor, so a simulator can
+ * drive this very loop deterministically with {@link #runOnce(long)}.
  */
 final class RaftDriver {
 
-    private static final byte[] NO_RESULT = new byte[0];
+    private static final Logger LOG = Logger.getLogger(RaftDriver.class);
+    private static final Object NO_RESULT = new Object();
+    /** Completions from other threads (snapshot written, copy done): at most one of each is outstanding. */
+    private static final int MAX_PENDING_COMPLETIONS = 16;
 
     private final RaftServerConfig config;
     private final RaftNode node;
     private final LogStore store;
-    private final StateMachine stateMachine;
+    private final SnapshotStore snapshots;
+    private final StateMachine<?> stateMachine;
     private final Transport transport;
     private final ArrayBlockingQueue<Message> inbox;
     private final ArrayBlockingQueue<ClientRequest> requests;
+    private final ArrayBlockingQueue<Runnable> completions = new ArrayBlockingQueue<>(MAX_PENDING_COMPLETIONS);
     private final PendingProposals proposals = new PendingProposals();
     private final PendingReads reads = new PendingReads();
     private final long tickNanos;
     private final RaftObserver observer;
+    private final LongSupplier clock;
+    private final Executor snapshotExecutor;
+    private final Runnable wakeUp;
+    private final SnapshotFetcher fetcher;
 
     private long appliedIndex;
     private long appliedSinceSnapshot;
+    private boolean snapshotInProgress;
     /** Membership as of {@link #appliedIndex}; recorded in the snapshots this node takes. */
     private Configuration appliedConfiguration;
     private Configuration peersConfiguration;
     private Transfer transfer;
+    private long nextTickNanos;
+    private SoftState lastSoftState;
     private volatile RaftStatus publishedStatus;
 
     private record Transfer(String targetId, ClientRequest.TransferLeadership request, long deadlineNanos) {
     }
 
-    RaftDriver(RaftServerConfig config, RaftNode node, LogStore store, StateMachine stateMachine, Transport transport,
-               ArrayBlockingQueue<Message> inbox, ArrayBlockingQueue<ClientRequest> requests, Snapshot recovered,
-               RaftObserver observer) {
-        this.observer = observer;
+    /** What the driver works with besides its queues; see {@link RaftServer}. */
+    record Collaborators(LogStore store, SnapshotStore snapshots, StateMachine<?> stateMachine, Transport transport,
+                         RaftObserver observer, LongSupplier clock, Executor snapshotExecutor, Runnable wakeUp) {
+    }
+
+    RaftDriver(RaftServerConfig config, RaftNode node, Collaborators with, ArrayBlockingQueue<Message> inbox,
+               ArrayBlockingQueue<ClientRequest> requests, long recoveredAppliedIndex,
+               Configuration recoveredConfiguration) {
         this.config = config;
         this.node = node;
-        this.store = store;
-        this.stateMachine = stateMachine;
-        this.transport = transport;
+        this.store = with.store();
+        this.snapshots = with.snapshots();
+        this.stateMachine = with.stateMachine();
+        this.transport = with.transport();
+        this.observer = with.observer();
+        this.clock = with.clock();
+        this.snapshotExecutor = with.snapshotExecutor();
+        this.wakeUp = with.wakeUp();
         this.inbox = inbox;
         this.requests = requests;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
-        this.appliedIndex = recovered == null ? 0 : recovered.meta().index();
-        this.appliedConfiguration = recovered == null ? config.bootstrap() : recovered.meta().configuration();
+        this.appliedIndex = recoveredAppliedIndex;
+        this.appliedConfiguration = recoveredConfiguration;
+        this.fetcher = new SnapshotFetcher(config.selfId(), transport, snapshots,
+                (meta, copied) -> complete(() -> snapshotCopied(meta, copied)));
         this.publishedStatus = node.status();
+        this.lastSoftState = new SoftState(node.role(), node.currentTerm(), node.leaderId());
+        this.nextTickNanos = clock.getAsLong() + tickNanos;
     }
 
     RaftStatus status() {
@@ -102,27 +140,40 @@ final class RaftDriver {
      * the node: after a storage or state-machine failure nothing here can be trusted.
      */
     void run(BooleanSupplier running) {
-        long nextTickNanos = System.nanoTime() + tickNanos;
         while (running.getAsBoolean()) {
-            stepInbox();
-            serveRequests();
-            long now = System.nanoTime();
-            if (now - nextTickNanos >= 0) {
-                node.tick();
-                nextTickNanos = now + tickNanos;
-            }
-            if (node.hasReady()) {
-                handleReady(node.ready());
-            }
-            afterReady(now);
-            if (inbox.isEmpty() && requests.isEmpty() && !node.hasReady()) {
-                LockSupport.parkNanos(nextTickNanos - System.nanoTime());
+            boolean busy = runOnce(clock.getAsLong());
+            if (!busy) {
+                long waitNanos = nextTickNanos - clock.getAsLong();
+                if (waitNanos > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(waitNanos);
+                }
             }
         }
     }
 
+    /**
+     * One iteration of the loop at time {@code nowNanos}: completions, peer messages, client requests, a
+     * tick if one is due, then the Ready. Returns whether work is still waiting (the caller should not sleep).
+     */
+    boolean runOnce(long nowNanos) {
+        runCompletions();
+        stepInbox();
+        serveRequests();
+        if (nowNanos - nextTickNanos >= 0) {
+            node.tick();
+            nextTickNanos = nowNanos + tickNanos;
+        }
+        if (node.hasReady()) {
+            handleReady(node.ready());
+        }
+        afterReady(nowNanos);
+        observer.loopIteration(clock.getAsLong() - nowNanos);
+        return !inbox.isEmpty() || !requests.isEmpty() || !completions.isEmpty() || node.hasReady();
+    }
+
     /** Fails everything still waiting. Call only once the loop stopped, from the thread that ran it or after it. */
     void failAll(Throwable cause) {
+        fetcher.cancel();
         proposals.failAll(cause);
         reads.failAll(cause);
         if (transfer != null) {
@@ -135,6 +186,25 @@ final class RaftDriver {
     static void failQueuedRequests(ArrayBlockingQueue<ClientRequest> requests, Throwable cause) {
         for (ClientRequest request = requests.poll(); request != null; request = requests.poll()) {
             request.fail(cause);
+        }
+    }
+
+    /** Hands {@code task} to the driver thread from another thread. */
+    private void complete(Runnable task) {
+        if (!completions.offer(task)) {
+            // At most one snapshot write and one copy are outstanding, so this is a bug, not load.
+            throw new IllegalStateException("driver completion queue full (" + MAX_PENDING_COMPLETIONS + ")");
+        }
+        wakeUp.run();
+    }
+
+    private void runCompletions() {
+        for (int i = 0; i < MAX_PENDING_COMPLETIONS; i++) {
+            Runnable task = completions.poll();
+            if (task == null) {
+                return;
+            }
+            task.run();
         }
     }
 
@@ -231,7 +301,7 @@ final class RaftDriver {
             return;
         }
         long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.transferTimeoutMillis());
-        transfer = new Transfer(target, request, System.nanoTime() + timeoutNanos);
+        transfer = new Transfer(target, request, clock.getAsLong() + timeoutNanos);
     }
 
     /** The voter with the highest match index, preferring ones heard from recently. */
@@ -247,9 +317,9 @@ final class RaftDriver {
 
     private void handleReady(Ready ready) {
         if (ready.needsPersist()) {
-            long writeStart = System.nanoTime();
+            long writeStart = clock.getAsLong();
             store.write(new PersistBatch(ready.hardState(), ready.entriesToPersist(), ready.snapshotToInstall(), true));
-            observer.logAppended(ready.entriesToPersist().size(), System.nanoTime() - writeStart);
+            observer.logAppended(ready.entriesToPersist().size(), clock.getAsLong() - writeStart);
         }
         for (Message message : ready.messages()) {
             transport.send(message);
@@ -261,6 +331,7 @@ final class RaftDriver {
             apply(entry, ready.softState());
         }
         if (!ready.committedEntries().isEmpty()) {
+            stateMachine.endBatch(appliedIndex);
             observer.entriesApplied(ready.committedEntries().size());
         }
         for (ReadState state : ready.readStates()) {
@@ -270,19 +341,32 @@ final class RaftDriver {
             reads.failed(readId, new NotLeaderException(node.id(), ready.softState().leaderId()));
         }
         reads.serveUpTo(appliedIndex);
+        if (ready.snapshotToFetch() != null) {
+            fetcher.start(ready.snapshotToFetch());
+        }
         node.advance(ready);
         if (!ready.entriesToPersist().isEmpty() && node.role() != Role.LEADER) {
             proposals.failOverwritten(node::termAt, node.id(), node.leaderId());
         }
     }
 
-    private void restore(Snapshot snapshot) {
-        SnapshotMeta meta = snapshot.meta();
-        stateMachine.restore(snapshot.data());
+    /** Installs a snapshot copied from the leader: its file is durable, the log store already points at it. */
+    private void restore(SnapshotMeta meta) {
+        long start = clock.getAsLong();
+        try (InputStream payload = snapshots.openPayload(meta)) {
+            stateMachine.restore(meta.index(), payload);
+        } catch (IOException e) {
+            throw new StorageException("cannot install snapshot " + meta.index() + ": " + e.getMessage(), e);
+        }
         appliedIndex = meta.index();
         appliedConfiguration = meta.configuration();
         appliedSinceSnapshot = 0;
         proposals.coveredBySnapshot(meta.index());
+        snapshots.retainOnly(meta);
+        long sizeBytes = snapshots.sizeOf(meta);
+        observer.snapshotInstalled(meta.index(), sizeBytes, clock.getAsLong() - start);
+        LOG.infof("%s: installed snapshot %d (term %d, %d bytes) in %d ms", node.id(), meta.index(), meta.term(),
+                sizeBytes, TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - start));
     }
 
     private void apply(Entry entry, SoftState softState) {
@@ -290,7 +374,7 @@ final class RaftDriver {
             throw new IllegalStateException("committed entry " + entry + " does not follow applied index "
                     + appliedIndex + ": the core handed out a gap");
         }
-        byte[] result = switch (entry.kind()) {
+        Object result = switch (entry.kind()) {
             case COMMAND -> stateMachine.apply(entry.index(), entry.data());
             case CONFIG -> {
                 appliedConfiguration = Configuration.decode(entry.data());
@@ -316,24 +400,80 @@ final class RaftDriver {
     }
 
     private void afterReady(long nowNanos) {
-        if (appliedSinceSnapshot >= config.snapshotEveryEntries()) {
-            takeSnapshot();
-        }
+        maybeStartSnapshot();
         if (!node.configuration().equals(peersConfiguration)) {
             transport.updatePeers(peerAddresses());
         }
+        logRoleChange();
         // Published before the transfer completes, so its caller already sees the new roles.
         publishedStatus = node.status();
         checkTransfer(nowNanos);
     }
 
-    /** Log compaction (§7): durable snapshot first, then the core may forget the entries. */
-    private void takeSnapshot() {
-        byte[] data = stateMachine.snapshot();
-        long term = node.termAt(appliedIndex);
-        store.saveSnapshot(new Snapshot(new SnapshotMeta(appliedIndex, term, appliedConfiguration), data));
-        node.compact(appliedIndex, data);
+    private void logRoleChange() {
+        SoftState now = new SoftState(node.role(), node.currentTerm(), node.leaderId());
+        if (now.role() != lastSoftState.role() || !java.util.Objects.equals(now.leaderId(), lastSoftState.leaderId())) {
+            LOG.infof("%s: %s -> %s in term %d, leader %s: %s", node.id(), lastSoftState.role(), now.role(), now.term(),
+                    now.leaderId() == null ? "unknown" : now.leaderId(), node.roleChangeReason());
+            observer.roleChanged(lastSoftState.role(), now.role(), now.term(), now.leaderId(), node.roleChangeReason());
+        }
+        lastSoftState = now;
+    }
+
+    /**
+     * Log compaction (§7), step one: capture the state (cheap, here) and write the snapshot file on the
+     * snapshot executor. Step two runs here when the file is durable: {@link #snapshotWritten}.
+     */
+    private void maybeStartSnapshot() {
+        if (snapshotInProgress || appliedSinceSnapshot < config.snapshotEveryEntries()) {
+            return;
+        }
+        SnapshotMeta latest = node.latestSnapshot();
+        if (latest != null && latest.index() >= appliedIndex) {
+            return;
+        }
+        SnapshotMeta meta = new SnapshotMeta(appliedIndex, node.termAt(appliedIndex), appliedConfiguration);
+        StateMachine.StateCapture capture = stateMachine.capture();
+        if (capture.index() != appliedIndex) {
+            capture.close();
+            throw new IllegalStateException("the state machine captured index " + capture.index()
+                    + " but the driver applied up to " + appliedIndex);
+        }
+        snapshotInProgress = true;
         appliedSinceSnapshot = 0;
+        snapshotExecutor.execute(() -> writeSnapshot(meta, capture));
+    }
+
+    /** On the snapshot executor. */
+    private void writeSnapshot(SnapshotMeta meta, StateMachine.StateCapture capture) {
+        long start = clock.getAsLong();
+        try (capture) {
+            long sizeBytes = snapshots.write(meta, capture::writeTo);
+            long durationNanos = clock.getAsLong() - start;
+            complete(() -> snapshotWritten(meta, sizeBytes, durationNanos));
+        } catch (RuntimeException | Error e) {
+            complete(() -> {
+                throw new StorageException("writing snapshot " + meta.index() + " failed: " + e, e);
+            });
+        }
+    }
+
+    private void snapshotWritten(SnapshotMeta meta, long sizeBytes, long durationNanos) {
+        snapshotInProgress = false;
+        LogStart start = node.compact(meta, meta.index() - config.snapshotCatchUpEntries());
+        store.compact(meta, start);
+        snapshots.retainOnly(node.latestSnapshot());
+        observer.snapshotTaken(meta.index(), sizeBytes, durationNanos);
+        LOG.infof("%s: snapshot %d written (%d bytes in %d ms); log now starts after %s", node.id(), meta.index(),
+                sizeBytes, TimeUnit.NANOSECONDS.toMillis(durationNanos),
+                start == null ? "(unchanged)" : Long.toString(start.index()));
+    }
+
+    private void snapshotCopied(SnapshotMeta meta, boolean copied) {
+        boolean installing = node.snapshotFetched(meta, copied);
+        if (copied && !installing) {
+            snapshots.retainOnly(node.latestSnapshot()); // Not needed after all.
+        }
     }
 
     private void checkTransfer(long nowNanos) {

@@ -1,29 +1,38 @@
 package io.boxoffice.raft.server;
 
 import io.boxoffice.raft.core.ConfigChange;
+import io.boxoffice.raft.core.Configuration;
 import io.boxoffice.raft.core.InitialState;
 import io.boxoffice.raft.core.Member;
 import io.boxoffice.raft.core.RaftNode;
 import io.boxoffice.raft.core.RaftStatus;
+import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.core.message.Message;
 import io.boxoffice.raft.errors.ProposalDroppedException;
 import io.boxoffice.raft.errors.ProposalRejectedException;
 import io.boxoffice.raft.errors.StorageException;
 import io.boxoffice.raft.storage.LogStore;
 import io.boxoffice.raft.storage.PersistentState;
+import io.boxoffice.raft.storage.SnapshotStore;
 import io.boxoffice.raft.transport.Transport;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * One Raft member: the core, its log store, its transport and the application's state machine,
- * driven by a single thread that this class owns.
+ * One Raft member: the core, its log store, its snapshot files, its transport and the application's state
+ * machine, driven by a single thread that this class owns.
  *
  * <p>Threading: every public method is thread-safe and non-blocking. Requests go through a bounded
  * queue to the driver thread; a full queue fails the request at once with
@@ -32,50 +41,58 @@ import org.jboss.logging.Logger;
  *
  * <p>Failure: operating conditions arrive as typed exceptions through the futures
  * ({@link io.boxoffice.raft.errors.NotLeaderException} with the leader hint,
- * {@link ProposalRejectedException}, {@link ProposalDroppedException}). A storage failure or an
- * exception from the state machine stops the node for good: every waiting future fails, the
- * transport closes, and {@link #failure()} reports the cause. Restart the process to recover.
+ * {@link ProposalRejectedException}, {@link ProposalDroppedException}). A storage failure, an exception
+ * from the state machine, a broken invariant or an {@link Error} stops the node for good: every waiting
+ * future fails, the transport closes, {@link #failure()} reports the cause and the
+ * {@link FatalErrorHandler} runs (in production it ends the process, so a supervisor restarts it).
+ *
+ * @param <R> the state machine's result type
  */
-public final class RaftServer implements AutoCloseable {
+public final class RaftServer<R> implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RaftServer.class);
     private static final long JOIN_TIMEOUT_MILLIS = 5_000;
 
     private final RaftServerConfig config;
     private final LogStore store;
+    private final SnapshotStore snapshots;
     private final Transport transport;
-    private final StateMachine stateMachine;
+    private final StateMachine<R> stateMachine;
     private final RaftObserver observer;
+    private final FatalErrorHandler fatalErrorHandler;
     private final ArrayBlockingQueue<Message> inbox;
     private final ArrayBlockingQueue<ClientRequest> requests;
     private final LongAdder droppedInboundMessages = new LongAdder();
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final ExecutorService snapshotExecutor;
     private RaftDriver driver;
     private Thread thread;
     private volatile boolean running;
     private volatile boolean stopped;
     private volatile Throwable failure;
 
-    public RaftServer(RaftServerConfig config, LogStore store, Transport transport, StateMachine stateMachine) {
-        this(config, store, transport, stateMachine, RaftObserver.NONE);
-    }
-
-    /** Like the four-argument constructor, reporting driver events to {@code observer}. */
-    public RaftServer(RaftServerConfig config, LogStore store, Transport transport, StateMachine stateMachine,
-                      RaftObserver observer) {
-        this.observer = observer;
+    public RaftServer(RaftServerConfig config, LogStore store, SnapshotStore snapshots, Transport transport,
+                      StateMachine<R> stateMachine, RaftObserver observer, FatalErrorHandler fatalErrorHandler) {
         this.config = config.validated();
         this.store = store;
+        this.snapshots = snapshots;
         this.transport = transport;
         this.stateMachine = stateMachine;
+        this.observer = observer;
+        this.fatalErrorHandler = fatalErrorHandler;
         this.inbox = new ArrayBlockingQueue<>(config.maxInboxMessages());
         this.requests = new ArrayBlockingQueue<>(config.maxPendingRequests());
+        this.snapshotExecutor = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("raft-snapshot-" + config.selfId()).daemon().factory());
     }
 
     /**
-     * Recovers from the log store, restores the state machine from the latest snapshot, starts the
-     * transport and the driver thread.
+     * Recovers from the log store and the state machine's own storage, starts the transport and the
+     * driver thread. The state machine continues from what it holds durably; when that is older than the
+     * latest snapshot (its storage lost unsynced writes, or was wiped), it is restored from the snapshot
+     * file first. Only the log after the state's index is replayed.
      *
-     * @throws StorageException      when the store cannot be read
+     * @throws StorageException      when the store cannot be read, or state and log do not fit together
      * @throws IllegalStateException when the volume belongs to another member id
      */
     public synchronized void start() {
@@ -84,29 +101,74 @@ public final class RaftServer implements AutoCloseable {
         }
         PersistentState recovered = store.load();
         claimVolume();
-        if (recovered.snapshot() != null) {
-            stateMachine.restore(recovered.snapshot().data());
+        SnapshotMeta snapshot = recovered.snapshot();
+        if (snapshot != null && !snapshots.contains(snapshot)) {
+            throw new StorageException("the log store names snapshot " + snapshot.index() + " (term " + snapshot.term()
+                    + ") but its file is missing from " + snapshots.directory() + "; the volume is incomplete:"
+                    + " remove the data directory so this member rejoins as a new one");
         }
-        RaftNode node = new RaftNode(config.raft(), new Random(config.randomSeed())::nextInt,
-                new InitialState(recovered.hardState(), recovered.snapshot(), recovered.entries(), config.bootstrap()));
-        driver = new RaftDriver(config, node, store, stateMachine, transport, inbox, requests, recovered.snapshot(),
-                observer);
+        long stateIndex = stateMachine.open();
+        if (snapshot != null && stateIndex < snapshot.index()) {
+            LOG.infof("%s: state at %d is behind snapshot %d; restoring it from the snapshot file", config.selfId(),
+                    stateIndex, snapshot.index());
+            try (InputStream payload = snapshots.openPayload(snapshot)) {
+                stateMachine.restore(snapshot.index(), payload);
+            } catch (IOException e) {
+                throw new StorageException("cannot restore snapshot " + snapshot.index() + ": " + e.getMessage(), e);
+            }
+            stateIndex = snapshot.index();
+        }
+        if (stateIndex < recovered.logStartIndex()) {
+            throw new StorageException("the state machine holds the state through index " + stateIndex
+                    + " but the log starts after " + recovered.logStartIndex() + " and no snapshot covers the gap;"
+                    + " the volume is inconsistent: remove the data directory so this member rejoins as a new one");
+        }
+        InitialState initial = new InitialState(recovered.hardState(), snapshot, recovered.logStart(),
+                recovered.entries(), config.bootstrap(), stateIndex);
+        RaftNode node = new RaftNode(config.raft(), new Random(config.randomSeed())::nextInt, initial);
+        long replayed = Math.max(0, recovered.hardState().commitIndex() - stateIndex);
+        LOG.infof("%s: recovered term %d, state through %d, log (%d, %d], commit %d: %d entries to replay",
+                config.selfId(), recovered.hardState().term(), stateIndex, recovered.logStartIndex(),
+                node.lastIndex(), recovered.hardState().commitIndex(), replayed);
+        observer.recovered(stateIndex, replayed);
+        Configuration appliedConfiguration = configurationAt(initial, stateIndex);
+        RaftDriver.Collaborators collaborators = new RaftDriver.Collaborators(store, snapshots, stateMachine,
+                transport, observer, System::nanoTime, snapshotExecutor, this::wakeUp);
+        driver = new RaftDriver(config, node, collaborators, inbox, requests, stateIndex, appliedConfiguration);
         transport.updatePeers(driver.peerAddresses());
-        transport.start(this::deliver);
+        transport.start(this::deliver, snapshots::openFile);
         running = true;
         thread = Thread.ofPlatform().name("raft-driver-" + config.selfId()).start(this::runDriver);
     }
 
+    /**
+     * The membership as of {@code index}: the last configuration entry at or below it in the recovered log,
+     * else the log start's (or the bootstrap's).
+     */
+    private static Configuration configurationAt(InitialState initial, long index) {
+        Configuration configuration = initial.effectiveLogStart().configuration();
+        for (var entry : initial.entries()) {
+            if (entry.index() > index) {
+                break;
+            }
+            if (entry.kind() == io.boxoffice.raft.core.EntryKind.CONFIG) {
+                configuration = Configuration.decode(entry.data());
+            }
+        }
+        return configuration;
+    }
+
     /** Replicates {@code command}; completes with the state machine's result once it is applied here. */
-    public CompletableFuture<byte[]> propose(byte[] command) {
-        CompletableFuture<byte[]> result = new CompletableFuture<>();
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<R> propose(byte[] command) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
         if (command.length > config.maxCommandBytes()) {
             result.completeExceptionally(new ProposalRejectedException("command of " + command.length
                     + " bytes exceeds maxCommandBytes " + config.maxCommandBytes()));
-            return result;
+        } else {
+            submit(new ClientRequest.Propose(command, result));
         }
-        submit(new ClientRequest.Propose(command, result));
-        return result;
+        return (CompletableFuture<R>) (CompletableFuture<?>) result;
     }
 
     /** Runs {@code query} on the driver thread once the state it must see is applied. */
@@ -203,11 +265,18 @@ public final class RaftServer implements AutoCloseable {
         thread = null;
         RaftDriver.failQueuedRequests(requests, closedError());
         transport.close();
+        snapshotExecutor.shutdownNow();
+        try {
+            // A snapshot being written holds a view of the state; let it end before the state closes.
+            snapshotExecutor.awaitTermination(JOIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         store.close();
     }
 
     private CompletableFuture<Void> changeMembership(ConfigChange change) {
-        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        CompletableFuture<Object> result = new CompletableFuture<>();
         submit(new ClientRequest.ChangeMembership(change, result));
         return result.thenApply(ignored -> null);
     }
@@ -227,7 +296,14 @@ public final class RaftServer implements AutoCloseable {
             RaftDriver.failQueuedRequests(requests, closedError());
             return;
         }
-        LockSupport.unpark(thread);
+        wakeUp();
+    }
+
+    private void wakeUp() {
+        Thread current = thread;
+        if (current != null) {
+            LockSupport.unpark(current);
+        }
     }
 
     private void deliver(Message message) {
@@ -235,7 +311,7 @@ public final class RaftServer implements AutoCloseable {
             droppedInboundMessages.increment(); // Raft re-sends whatever mattered.
             return;
         }
-        LockSupport.unpark(thread);
+        wakeUp();
     }
 
     private void claimVolume() {
@@ -252,13 +328,26 @@ public final class RaftServer implements AutoCloseable {
         try {
             driver.run(() -> running);
         } catch (Throwable t) {
-            failure = t;
-            stopped = true;
-            running = false;
-            LOG.errorf(t, "raft server %s stopped: %s", config.selfId(), t.getMessage());
-            driver.failAll(t instanceof StorageException ? t
-                    : new IllegalStateException("raft server " + config.selfId() + " stopped after an internal error", t));
+            fail(t);
+        }
+    }
+
+    /** Stops the node for good after a fatal error; see the class comment. */
+    private void fail(Throwable cause) {
+        if (!failing.compareAndSet(false, true)) {
+            return;
+        }
+        failure = cause;
+        stopped = true;
+        running = false;
+        LOG.errorf(cause, "raft server %s stopped: %s", config.selfId(), cause.getMessage());
+        try {
+            driver.failAll(cause instanceof StorageException ? cause
+                    : new IllegalStateException("raft server " + config.selfId() + " stopped after an internal error",
+                    cause));
             transport.close();
+        } finally {
+            fatalErrorHandler.onFatalError(cause);
         }
     }
 

@@ -17,12 +17,14 @@ import java.util.Objects;
  * @param maxPendingRequests    client requests buffered for the driver; more are rejected at once
  * @param maxCommandBytes       largest command accepted by {@link RaftServer#propose}
  * @param snapshotEveryEntries  entries applied between two state-machine snapshots (log compaction)
+ * @param snapshotCatchUpEntries entries kept in the log below each snapshot, so that a follower lagging by
+ *                              fewer than this catches up from the log instead of copying a whole snapshot
  * @param transferTimeoutMillis how long a leadership transfer may take before it fails
  * @param randomSeed            seed of the election-timeout randomness handed to the core
  */
 public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long tickMillis, int maxInboxMessages,
                                int maxPendingRequests, int maxCommandBytes, long snapshotEveryEntries,
-                               long transferTimeoutMillis, long randomSeed) {
+                               long snapshotCatchUpEntries, long transferTimeoutMillis, long randomSeed) {
 
     public RaftServerConfig {
         Objects.requireNonNull(raft, "raft");
@@ -32,7 +34,7 @@ public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long ti
     /** Defaults: 10 ms ticks, so elections time out after 100 to 200 ms with {@link RaftConfig#defaults}. */
     public static RaftServerConfig defaults(String selfId, Configuration bootstrap) {
         return new RaftServerConfig(RaftConfig.defaults(selfId), bootstrap, 10, 16_384, 16_384, 1 << 20,
-                10_000, 3_000, System.nanoTime());
+                10_000, 5_000, 3_000, System.nanoTime());
     }
 
     public String selfId() {
@@ -41,17 +43,23 @@ public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long ti
 
     public RaftServerConfig withSnapshotEveryEntries(long entries) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
-                maxCommandBytes, entries, transferTimeoutMillis, randomSeed);
+                maxCommandBytes, entries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed);
+    }
+
+    /** Entries kept below each snapshot for lagging followers. */
+    public RaftServerConfig withSnapshotCatchUpEntries(long entries) {
+        return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
+                maxCommandBytes, snapshotEveryEntries, entries, transferTimeoutMillis, randomSeed);
     }
 
     public RaftServerConfig withMaxPendingRequests(int requests) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, requests, maxCommandBytes,
-                snapshotEveryEntries, transferTimeoutMillis, randomSeed);
+                snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed);
     }
 
     public RaftServerConfig withRandomSeed(long seed) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
-                maxCommandBytes, snapshotEveryEntries, transferTimeoutMillis, seed);
+                maxCommandBytes, snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, seed);
     }
 
     /** Every problem with these settings, each with the fix; empty when valid. */
@@ -71,6 +79,9 @@ public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long ti
         }
         if (snapshotEveryEntries < 1) {
             problems.add("snapshotEveryEntries must be >= 1, was " + snapshotEveryEntries);
+        }
+        if (snapshotCatchUpEntries < 0) {
+            problems.add("snapshotCatchUpEntries must be >= 0, was " + snapshotCatchUpEntries);
         }
         long electionTimeoutMillis = tickMillis * raft.electionTimeoutTicks();
         if (transferTimeoutMillis < electionTimeoutMillis) {

@@ -2,7 +2,8 @@ package io.boxoffice.raft.storage;
 
 import io.boxoffice.raft.core.Entry;
 import io.boxoffice.raft.core.HardState;
-import io.boxoffice.raft.core.Snapshot;
+import io.boxoffice.raft.core.LogStart;
+import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.errors.StorageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
 public final class InMemoryLogStore implements LogStore {
 
     private HardState hardState = HardState.INITIAL;
-    private Snapshot snapshot;
+    private SnapshotMeta snapshot;
+    private LogStart logStart;
     private final TreeMap<Long, Entry> entries = new TreeMap<>();
     private String memberId;
     private boolean closed;
@@ -25,13 +27,13 @@ public final class InMemoryLogStore implements LogStore {
     @Override
     public PersistentState load() {
         ensureOpen();
-        return new PersistentState(hardState, snapshot, new ArrayList<>(entries.values()));
+        return new PersistentState(hardState, snapshot, logStart, new ArrayList<>(entries.values()));
     }
 
     @Override
     public void write(PersistBatch batch) {
         ensureOpen();
-        List<Entry> toAppend = LogWriteRules.entriesAfterSnapshot(batch, snapshotIndex());
+        List<Entry> toAppend = LogWriteRules.entriesAfterStart(batch, startIndex());
         if (batch.snapshot() != null) {
             installSnapshot(batch.snapshot());
         }
@@ -49,13 +51,15 @@ public final class InMemoryLogStore implements LogStore {
     }
 
     @Override
-    public void saveSnapshot(Snapshot newSnapshot) {
+    public void compact(SnapshotMeta newSnapshot, LogStart newStart) {
         ensureOpen();
-        if (newSnapshot.meta().index() <= snapshotIndex()) {
-            return; // An older snapshot than the stored one carries nothing new.
+        if (snapshot == null || newSnapshot.index() > snapshot.index()) {
+            snapshot = newSnapshot;
         }
-        snapshot = newSnapshot;
-        entries.headMap(newSnapshot.meta().index(), true).clear();
+        if (newStart != null && newStart.index() > startIndex()) {
+            logStart = newStart;
+            entries.headMap(newStart.index(), true).clear();
+        }
     }
 
     @Override
@@ -75,26 +79,27 @@ public final class InMemoryLogStore implements LogStore {
         closed = true;
     }
 
-    private void installSnapshot(Snapshot received) {
-        long index = received.meta().index();
-        if (index <= snapshotIndex()) {
+    private void installSnapshot(SnapshotMeta received) {
+        long index = received.index();
+        if (snapshot != null && index <= snapshot.index()) {
             return; // Already covered by the stored snapshot.
         }
         Entry atIndex = entries.get(index);
-        if (atIndex != null && atIndex.term() == received.meta().term()) {
+        if (atIndex != null && atIndex.term() == received.term()) {
             entries.headMap(index, true).clear();
         } else {
             entries.clear();
         }
         snapshot = received;
+        logStart = LogStart.of(received);
     }
 
-    private long snapshotIndex() {
-        return snapshot == null ? 0 : snapshot.meta().index();
+    private long startIndex() {
+        return logStart == null ? 0 : logStart.index();
     }
 
     private long lastIndex() {
-        return entries.isEmpty() ? snapshotIndex() : entries.lastKey();
+        return entries.isEmpty() ? startIndex() : entries.lastKey();
     }
 
     private void ensureOpen() {

@@ -10,16 +10,16 @@ final class LogWriteRules {
     }
 
     /**
-     * The batch's entries that lie after the snapshot index in effect once the batch's own snapshot
-     * (if any) is installed. Entries at or below it are committed and covered by the snapshot, so
-     * dropping them loses nothing; storing them would put entries before the log's first index.
+     * The batch's entries that lie after the log start in effect once the batch's own snapshot (if any)
+     * is installed. Entries at or below it are committed and covered by a snapshot, so dropping them
+     * loses nothing; storing them would put entries before the log's first index.
      */
-    static List<Entry> entriesAfterSnapshot(PersistBatch batch, long storedSnapshotIndex) {
-        long snapshotIndex = batch.snapshot() == null
-                ? storedSnapshotIndex : Math.max(storedSnapshotIndex, batch.snapshot().meta().index());
+    static List<Entry> entriesAfterStart(PersistBatch batch, long storedStartIndex) {
+        long startIndex = batch.snapshot() == null
+                ? storedStartIndex : Math.max(storedStartIndex, batch.snapshot().index());
         List<Entry> entries = batch.entries();
         int skip = 0;
-        while (skip < entries.size() && entries.get(skip).index() <= snapshotIndex) {
+        while (skip < entries.size() && entries.get(skip).index() <= startIndex) {
             skip++;
         }
         return entries.subList(skip, entries.size());

@@ -2,7 +2,7 @@ package io.boxoffice.raft.storage;
 
 import io.boxoffice.raft.core.Entry;
 import io.boxoffice.raft.core.HardState;
-import io.boxoffice.raft.core.Snapshot;
+import io.boxoffice.raft.core.SnapshotMeta;
 import java.util.List;
 
 /**
@@ -10,10 +10,10 @@ import java.util.List;
  *
  * @param hardState hard state to store, or {@code null} to keep the stored one
  * @param entries   contiguous entries to store, overwriting from the first one's index on
- * @param snapshot  snapshot received from a leader, or {@code null}
+ * @param snapshot  a snapshot received from a leader (its file is already durable), or {@code null}
  * @param sync      whether the write must be durable (fsync) before {@code write} returns
  */
-public record PersistBatch(HardState hardState, List<Entry> entries, Snapshot snapshot, boolean sync) {
+public record PersistBatch(HardState hardState, List<Entry> entries, SnapshotMeta snapshot, boolean sync) {
     public PersistBatch {
         entries = List.copyOf(entries);
         for (int i = 1; i < entries.size(); i++) {

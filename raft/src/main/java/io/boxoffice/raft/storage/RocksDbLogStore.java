@@ -2,7 +2,7 @@ package io.boxoffice.raft.storage;
 
 import io.boxoffice.raft.core.Entry;
 import io.boxoffice.raft.core.HardState;
-import io.boxoffice.raft.core.Snapshot;
+import io.boxoffice.raft.core.LogStart;
 import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.errors.StorageException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -25,9 +26,9 @@ import org.rocksdb.WriteOptions;
 /**
  * A {@link LogStore} on RocksDB (layout after SOFAJRaft's log store, without its swallowed errors).
  *
- * <p>Column families: {@code entries} (key: 8-byte big-endian index, so key order is log order),
- * {@code meta} (hard state, member id, snapshot meta) and {@code snapshot} (snapshot bytes, fine up
- * to tens of megabytes). Every {@link #write} is one atomic {@link WriteBatch}, synced when the batch
+ * <p>Column families: {@code entries} (key: 8-byte big-endian index, so key order is log order) and
+ * {@code meta} (hard state, member id, log start, latest snapshot meta; the snapshot's bytes are a file of
+ * the {@link SnapshotStore}). Every {@link #write} is one atomic {@link WriteBatch}, synced when the batch
  * asks for it; a conflicting suffix and compacted prefixes are removed with {@code deleteRange}.
  * Every value carries a CRC32C (see {@link StorageCodec}), checked by {@link #load()}.
  *
@@ -39,7 +40,7 @@ public final class RocksDbLogStore implements LogStore {
     private static final byte[] HARD_STATE_KEY = "hard_state".getBytes(StandardCharsets.UTF_8);
     private static final byte[] MEMBER_ID_KEY = "member_id".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SNAPSHOT_META_KEY = "snapshot_meta".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] SNAPSHOT_DATA_KEY = "snapshot_data".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LOG_START_KEY = "log_start".getBytes(StandardCharsets.UTF_8);
     /** Exclusive upper bound of every entry key; no entry can have this index. */
     private static final byte[] END_OF_LOG_KEY = StorageCodec.indexKey(Long.MAX_VALUE);
 
@@ -54,11 +55,11 @@ public final class RocksDbLogStore implements LogStore {
     private final RocksDB db;
     private final ColumnFamilyHandle entriesFamily;
     private final ColumnFamilyHandle metaFamily;
-    private final ColumnFamilyHandle snapshotFamily;
     private final WriteOptions syncedWrite;
     private final WriteOptions unsyncedWrite;
 
     /** Mirrors of what is on disk, so appends need no read to know whether to truncate. */
+    private long startIndex;
     private long snapshotIndex;
     private long lastIndex;
     private final StorageObserver observer;
@@ -82,12 +83,18 @@ public final class RocksDbLogStore implements LogStore {
         }
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         columnFamilyOptions = new ColumnFamilyOptions();
-        List<ColumnFamilyDescriptor> descriptors = List.of(
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>(List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnFamilyOptions),
                 new ColumnFamilyDescriptor(bytes("entries"), columnFamilyOptions),
-                new ColumnFamilyDescriptor(bytes("meta"), columnFamilyOptions),
-                new ColumnFamilyDescriptor(bytes("snapshot"), columnFamilyOptions));
+                new ColumnFamilyDescriptor(bytes("meta"), columnFamilyOptions)));
         try {
+            // RocksDB opens only with every existing family named; families of older layouts are opened and
+            // left alone (their records fail the format check on load if they matter).
+            for (byte[] existing : listColumnFamilies(directory)) {
+                if (descriptors.stream().noneMatch(d -> Arrays.equals(d.getName(), existing))) {
+                    descriptors.add(new ColumnFamilyDescriptor(existing, columnFamilyOptions));
+                }
+            }
             db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
         } catch (RocksDBException e) {
             columnFamilyOptions.close();
@@ -96,7 +103,6 @@ public final class RocksDbLogStore implements LogStore {
         }
         entriesFamily = handles.get(1);
         metaFamily = handles.get(2);
-        snapshotFamily = handles.get(3);
         syncedWrite = new WriteOptions().setSync(true);
         unsyncedWrite = new WriteOptions().setSync(false);
     }
@@ -110,16 +116,22 @@ public final class RocksDbLogStore implements LogStore {
         ensureUsable();
         try {
             HardState hardState = readHardState();
-            Snapshot snapshot = readSnapshot();
-            snapshotIndex = snapshot == null ? 0 : snapshot.meta().index();
-            List<Entry> entries = readEntries(snapshotIndex);
-            lastIndex = entries.isEmpty() ? snapshotIndex : entries.get(entries.size() - 1).index();
+            SnapshotMeta snapshot = readSnapshotMeta();
+            LogStart start = readLogStart();
+            snapshotIndex = snapshot == null ? 0 : snapshot.index();
+            startIndex = start == null ? 0 : start.index();
+            if (startIndex > snapshotIndex) {
+                throw new StorageException("the log is compacted up to " + startIndex + " but the latest snapshot"
+                        + " covers only " + snapshotIndex);
+            }
+            List<Entry> entries = readEntries(startIndex);
+            lastIndex = entries.isEmpty() ? startIndex : entries.get(entries.size() - 1).index();
             if (hardState.commitIndex() > lastIndex) {
                 throw new StorageException("stored commit index " + hardState.commitIndex()
                         + " is beyond the last stored index " + lastIndex + ": synced entries were lost");
             }
             loaded = true;
-            return new PersistentState(hardState, snapshot, entries);
+            return new PersistentState(hardState, snapshot, start, entries);
         } catch (RocksDBException e) {
             throw fail("cannot read the log store in " + directory, e);
         } catch (StorageException e) {
@@ -131,17 +143,21 @@ public final class RocksDbLogStore implements LogStore {
     @Override
     public void write(PersistBatch batch) {
         ensureLoaded();
-        List<Entry> toAppend = LogWriteRules.entriesAfterSnapshot(batch, snapshotIndex);
+        List<Entry> toAppend = LogWriteRules.entriesAfterStart(batch, startIndex);
+        long nextStartIndex = startIndex;
         long nextSnapshotIndex = snapshotIndex;
         long nextLastIndex = lastIndex;
         try (WriteBatch writes = new WriteBatch()) {
-            Snapshot snapshot = batch.snapshot();
-            if (snapshot != null && snapshot.meta().index() > snapshotIndex) {
-                boolean logHoldsSnapshotEntry = termAt(snapshot.meta().index()) == snapshot.meta().term();
-                putSnapshot(writes, snapshot);
-                long deleteBelow = logHoldsSnapshotEntry ? snapshot.meta().index() + 1 : Long.MAX_VALUE;
+            SnapshotMeta snapshot = batch.snapshot();
+            if (snapshot != null && snapshot.index() > snapshotIndex) {
+                boolean logHoldsSnapshotEntry = snapshot.index() > startIndex
+                        && termAt(snapshot.index()) == snapshot.term();
+                writes.put(metaFamily, SNAPSHOT_META_KEY, StorageCodec.encodeSnapshotMeta(snapshot));
+                writes.put(metaFamily, LOG_START_KEY, StorageCodec.encodeLogStart(LogStart.of(snapshot)));
+                long deleteBelow = logHoldsSnapshotEntry ? snapshot.index() + 1 : Long.MAX_VALUE;
                 writes.deleteRange(entriesFamily, StorageCodec.indexKey(0), StorageCodec.indexKey(deleteBelow));
-                nextSnapshotIndex = snapshot.meta().index();
+                nextSnapshotIndex = snapshot.index();
+                nextStartIndex = snapshot.index();
                 nextLastIndex = logHoldsSnapshotEntry ? Math.max(lastIndex, nextSnapshotIndex) : nextSnapshotIndex;
             }
             if (!toAppend.isEmpty()) {
@@ -172,26 +188,42 @@ public final class RocksDbLogStore implements LogStore {
         } catch (RocksDBException e) {
             throw fail("cannot write to the log store in " + directory, e);
         }
+        startIndex = nextStartIndex;
         snapshotIndex = nextSnapshotIndex;
         lastIndex = nextLastIndex;
     }
 
     @Override
-    public void saveSnapshot(Snapshot snapshot) {
+    public void compact(SnapshotMeta snapshot, LogStart newStart) {
         ensureLoaded();
-        long index = snapshot.meta().index();
-        if (index <= snapshotIndex) {
-            return; // An older snapshot than the stored one carries nothing new.
+        boolean newerSnapshot = snapshot.index() > snapshotIndex;
+        boolean compacts = newStart != null && newStart.index() > startIndex;
+        if (!newerSnapshot && !compacts) {
+            return;
+        }
+        if (compacts && newStart.index() > Math.max(snapshotIndex, snapshot.index())) {
+            throw new IllegalArgumentException("cannot compact to " + newStart.index() + " beyond the snapshot at "
+                    + Math.max(snapshotIndex, snapshot.index()));
         }
         try (WriteBatch writes = new WriteBatch()) {
-            putSnapshot(writes, snapshot);
-            writes.deleteRange(entriesFamily, StorageCodec.indexKey(0), StorageCodec.indexKey(index + 1));
+            if (newerSnapshot) {
+                writes.put(metaFamily, SNAPSHOT_META_KEY, StorageCodec.encodeSnapshotMeta(snapshot));
+            }
+            if (compacts) {
+                writes.put(metaFamily, LOG_START_KEY, StorageCodec.encodeLogStart(newStart));
+                writes.deleteRange(entriesFamily, StorageCodec.indexKey(0), StorageCodec.indexKey(newStart.index() + 1));
+            }
             db.write(syncedWrite, writes);
         } catch (RocksDBException e) {
-            throw fail("cannot save the snapshot at index " + index + " in " + directory, e);
+            throw fail("cannot record the snapshot at index " + snapshot.index() + " in " + directory, e);
         }
-        snapshotIndex = index;
-        lastIndex = Math.max(lastIndex, index);
+        if (newerSnapshot) {
+            snapshotIndex = snapshot.index();
+        }
+        if (compacts) {
+            startIndex = newStart.index();
+            lastIndex = Math.max(lastIndex, startIndex);
+        }
     }
 
     @Override
@@ -231,11 +263,6 @@ public final class RocksDbLogStore implements LogStore {
         dbOptions.close();
     }
 
-    private void putSnapshot(WriteBatch writes, Snapshot snapshot) throws RocksDBException {
-        writes.put(snapshotFamily, SNAPSHOT_DATA_KEY, snapshot.data());
-        writes.put(metaFamily, SNAPSHOT_META_KEY, StorageCodec.encodeSnapshotMeta(snapshot.meta(), snapshot.data()));
-    }
-
     /** Term of the stored entry at {@code index}, or -1 when there is none. */
     private long termAt(long index) throws RocksDBException {
         byte[] value = db.get(entriesFamily, StorageCodec.indexKey(index));
@@ -247,14 +274,23 @@ public final class RocksDbLogStore implements LogStore {
         return value == null ? HardState.INITIAL : StorageCodec.decodeHardState(value);
     }
 
-    private Snapshot readSnapshot() throws RocksDBException {
-        byte[] metaValue = db.get(metaFamily, SNAPSHOT_META_KEY);
-        if (metaValue == null) {
-            return null;
+    private SnapshotMeta readSnapshotMeta() throws RocksDBException {
+        byte[] value = db.get(metaFamily, SNAPSHOT_META_KEY);
+        return value == null ? null : StorageCodec.decodeSnapshotMeta(value);
+    }
+
+    private LogStart readLogStart() throws RocksDBException {
+        byte[] value = db.get(metaFamily, LOG_START_KEY);
+        return value == null ? null : StorageCodec.decodeLogStart(value);
+    }
+
+    private static List<byte[]> listColumnFamilies(Path directory) throws RocksDBException {
+        if (!Files.exists(directory.resolve("CURRENT"))) {
+            return List.of();
         }
-        byte[] data = db.get(snapshotFamily, SNAPSHOT_DATA_KEY);
-        SnapshotMeta meta = StorageCodec.decodeSnapshotMeta(metaValue, data);
-        return new Snapshot(meta, data);
+        try (org.rocksdb.Options options = new org.rocksdb.Options()) {
+            return RocksDB.listColumnFamilies(options, directory.toString());
+        }
     }
 
     /** Reads and validates every entry: checksums, key/index agreement and contiguity from the snapshot. */
@@ -270,7 +306,7 @@ public final class RocksDbLogStore implements LogStore {
                 }
                 if (keyIndex != expected) {
                     throw new StorageException("log is not contiguous: expected index " + expected + ", found "
-                            + keyIndex + " (snapshot index " + afterIndex + ")");
+                            + keyIndex + " (log start " + afterIndex + ")");
                 }
                 entries.add(entry);
             }

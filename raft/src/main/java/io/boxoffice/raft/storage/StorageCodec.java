@@ -4,6 +4,7 @@ import io.boxoffice.raft.core.Configuration;
 import io.boxoffice.raft.core.Entry;
 import io.boxoffice.raft.core.EntryKind;
 import io.boxoffice.raft.core.HardState;
+import io.boxoffice.raft.core.LogStart;
 import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.errors.StorageException;
 import java.nio.BufferUnderflowException;
@@ -21,8 +22,11 @@ import java.util.zip.CRC32C;
  */
 final class StorageCodec {
 
-    /** Bumped whenever a payload layout changes; old versions must stay readable or be migrated. */
-    static final byte FORMAT_VERSION = 1;
+    /**
+     * Bumped whenever a payload layout changes; old versions must stay readable or be migrated. Version 2:
+     * snapshots live in files, the store keeps their meta and the log start.
+     */
+    static final byte FORMAT_VERSION = 2;
     private static final int FRAME_OVERHEAD_BYTES = 1 + 4;
 
     private StorageCodec() {
@@ -100,20 +104,37 @@ final class StorageCodec {
         }
     }
 
-    /** Snapshot meta plus the CRC32C of the snapshot data, so the data itself can be checked on load. */
-    static byte[] encodeSnapshotMeta(SnapshotMeta meta, byte[] data) {
-        byte[] configuration = meta.configuration().encode();
-        ByteBuffer payload = ByteBuffer.allocate(8 + 8 + 4 + configuration.length + 8 + 4);
-        payload.putLong(meta.index()).putLong(meta.term());
-        payload.putInt(configuration.length).put(configuration);
-        payload.putLong(data.length).putInt(crc32c(data, 0, data.length));
+    /** Snapshot meta: index, term and the membership as of the index. */
+    static byte[] encodeSnapshotMeta(SnapshotMeta meta) {
+        return encodePosition(meta.index(), meta.term(), meta.configuration());
+    }
+
+    static SnapshotMeta decodeSnapshotMeta(byte[] value) {
+        ByteBuffer payload = unframe(value, "snapshot meta");
+        return new SnapshotMeta(payload.getLong(0), payload.getLong(8), decodePositionConfiguration(payload,
+                "snapshot meta"));
+    }
+
+    /** The log start: the last compacted index, its term and the membership as of it. */
+    static byte[] encodeLogStart(LogStart start) {
+        return encodePosition(start.index(), start.term(), start.configuration());
+    }
+
+    static LogStart decodeLogStart(byte[] value) {
+        ByteBuffer payload = unframe(value, "log start");
+        return new LogStart(payload.getLong(0), payload.getLong(8), decodePositionConfiguration(payload,
+                "log start"));
+    }
+
+    private static byte[] encodePosition(long index, long term, Configuration configuration) {
+        byte[] encoded = configuration.encode();
+        ByteBuffer payload = ByteBuffer.allocate(8 + 8 + 4 + encoded.length);
+        payload.putLong(index).putLong(term).putInt(encoded.length).put(encoded);
         return frame(payload.array());
     }
 
-    /** Decodes the meta stored by {@link #encodeSnapshotMeta} and checks {@code data} against it. */
-    static SnapshotMeta decodeSnapshotMeta(byte[] value, byte[] data) {
-        String where = "snapshot meta";
-        ByteBuffer payload = unframe(value, where);
+    /** Validates a position record (index, term, configuration) and returns its configuration. */
+    private static Configuration decodePositionConfiguration(ByteBuffer payload, String where) {
         try {
             long index = payload.getLong();
             long term = payload.getLong();
@@ -123,17 +144,11 @@ final class StorageCodec {
             } catch (IllegalArgumentException e) {
                 throw new StorageException(where + ": bad configuration", e);
             }
-            long dataLength = payload.getLong();
-            int dataCrc = payload.getInt();
             expectFullyRead(payload, where);
             if (index < 0 || term < 0) {
                 throw new StorageException(where + ": negative index " + index + " or term " + term);
             }
-            if (data == null || data.length != dataLength || crc32c(data, 0, data.length) != dataCrc) {
-                throw new StorageException("snapshot data at index " + index + " is missing or does not match"
-                        + " its checksum (expected " + dataLength + " bytes)");
-            }
-            return new SnapshotMeta(index, term, configuration);
+            return configuration;
         } catch (BufferUnderflowException e) {
             throw new StorageException(where + ": truncated record", e);
         }
@@ -169,7 +184,8 @@ final class StorageCodec {
         }
         if (framed[0] != FORMAT_VERSION) {
             throw new StorageException(where + ": unknown format version " + framed[0]
-                    + "; this build reads version " + FORMAT_VERSION);
+                    + "; this build reads version " + FORMAT_VERSION + " (a data directory of another Boxoffice"
+                    + " version: run that version, or remove the directory so the member rejoins as a new one)");
         }
         return ByteBuffer.wrap(framed, 1, framed.length - FRAME_OVERHEAD_BYTES).slice();
     }

@@ -1,8 +1,11 @@
 package io.boxoffice.raft.transport;
 
 import io.boxoffice.proto.raft.v1.DeliverAck;
+import io.boxoffice.proto.raft.v1.FetchSnapshotRequest;
 import io.boxoffice.proto.raft.v1.PeerEnvelope;
 import io.boxoffice.proto.raft.v1.RaftPeerGrpc;
+import io.boxoffice.proto.raft.v1.SnapshotChunk;
+import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.core.message.Message;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
@@ -25,14 +28,17 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 
 /**
  * {@link Transport} over gRPC (grpc-java, Netty). Inbound: a server on the peer port implementing
- * {@code RaftPeer.Deliver}, guarded by the peer token and the cluster id. Outbound: one
- * {@link PeerSender} per peer — bounded queue, own thread, own client stream, reconnect with backoff.
+ * {@code RaftPeer.Deliver} and {@code RaftPeer.FetchSnapshot} ({@link SnapshotSender}), guarded by the peer
+ * token and the cluster id. Outbound: one {@link PeerSender} per peer — bounded queue, own thread, own
+ * client stream, reconnect with backoff; snapshot copies ({@link SnapshotFetchCall}) share its channel.
  *
  * <p>Threading: {@link #send} and {@link #updatePeers} may be called from any thread; the inbox is
  * called from gRPC's network threads.
@@ -59,6 +65,12 @@ public final class GrpcTransport implements Transport {
     private final LongAdder rejectedInvalid = new LongAdder();
     /** Ids whose sender was learned from an envelope rather than given by {@link #updatePeers}. */
     private final java.util.Set<String> learnedPeerIds = new java.util.HashSet<>();
+    /** Reads snapshot files for peers that fetch them; one thread serves every stream, chunk by chunk. */
+    private final ExecutorService snapshotSendExecutor = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("raft-snapshot-send").daemon().factory());
+    /** Writes the chunks of a snapshot this node copies from its leader. */
+    private final ExecutorService snapshotFetchExecutor = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("raft-snapshot-fetch").daemon().factory());
     private Server server;
     private volatile boolean closed;
 
@@ -72,7 +84,7 @@ public final class GrpcTransport implements Transport {
      * @throws UncheckedIOException when the port cannot be bound
      */
     @Override
-    public synchronized void start(Inbox inbox) {
+    public synchronized void start(Inbox inbox, SnapshotFiles snapshots) {
         if (server != null || closed) {
             throw new IllegalStateException("transport already started or closed");
         }
@@ -84,7 +96,8 @@ public final class GrpcTransport implements Transport {
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .directExecutor() // The inbox never blocks, so network threads can run it.
-                .addService(ServerInterceptors.intercept(new DeliverService(inbox),
+                .addService(ServerInterceptors.intercept(new PeerService(inbox,
+                                new SnapshotSender(config, snapshots, snapshotSendExecutor)),
                         new PeerTokenInterceptor(config.peerToken(), rejectedUnauthenticated)));
         try {
             server = builder.build().start();
@@ -157,6 +170,18 @@ public final class GrpcTransport implements Transport {
         return sender;
     }
 
+    @Override
+    public Cancellable fetchSnapshot(String sourceId, SnapshotMeta meta, long offset, SnapshotSink sink) {
+        PeerSender source = sendersById.get(sourceId);
+        if (source == null || closed) {
+            snapshotFetchExecutor.execute(() -> sink.failed(new IllegalStateException("no connection to " + sourceId
+                    + (closed ? ": transport closed" : ": not a known peer"))));
+            return () -> { };
+        }
+        return SnapshotFetchCall.start(source.channel(), snapshotFetchExecutor, config.clusterId(), config.selfId(),
+                meta, offset, sink);
+    }
+
     public TransportCounters counters() {
         return new TransportCounters(senderCounters.sent().sum(), senderCounters.droppedQueueFull().sum(),
                 droppedUnknownPeer.sum(), senderCounters.droppedStreamFailed().sum(), received.sum(),
@@ -173,6 +198,8 @@ public final class GrpcTransport implements Transport {
         if (server != null) {
             server.shutdownNow();
         }
+        snapshotSendExecutor.shutdownNow();
+        snapshotFetchExecutor.shutdownNow();
         try {
             for (PeerSender sender : sendersById.values()) {
                 sender.awaitTermination(CLOSE_TIMEOUT_MILLIS);
@@ -233,12 +260,22 @@ public final class GrpcTransport implements Transport {
         }
     }
 
-    /** Server side of {@code RaftPeer.Deliver}: checks each envelope and hands its message to the inbox. */
-    private final class DeliverService extends RaftPeerGrpc.RaftPeerImplBase {
+    /**
+     * Server side of {@code RaftPeer}: Deliver checks each envelope and hands its message to the inbox;
+     * FetchSnapshot streams a snapshot file.
+     */
+    private final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
         private final Inbox inbox;
+        private final SnapshotSender snapshots;
 
-        DeliverService(Inbox inbox) {
+        PeerService(Inbox inbox, SnapshotSender snapshots) {
             this.inbox = inbox;
+            this.snapshots = snapshots;
+        }
+
+        @Override
+        public void fetchSnapshot(FetchSnapshotRequest request, StreamObserver<SnapshotChunk> responses) {
+            snapshots.fetch(request, responses);
         }
 
         @Override

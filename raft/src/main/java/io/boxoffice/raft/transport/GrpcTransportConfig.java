@@ -22,11 +22,13 @@ import java.util.Objects;
  * @param tls                       certificate files for mutual TLS, or {@code null} for plaintext
  * @param advertisedAddress         {@code host:port} at which peers reach this node, sent with every message so
  *                                  that a node that does not know it yet can answer; {@code null}: not sent
+ * @param snapshotChunkBytes        bytes per chunk of a snapshot file sent to a follower
+ * @param maxSnapshotStreams        snapshot files this node sends at once; more fetches are refused (retried)
  */
 public record GrpcTransportConfig(String selfId, String clusterId, String bindHost, int bindPort, String peerToken,
                                   int maxQueuedMessagesPerPeer, long reconnectBackoffMinMillis,
                                   long reconnectBackoffMaxMillis, int maxInboundMessageBytes, Tls tls,
-                                  String advertisedAddress) {
+                                  String advertisedAddress, int snapshotChunkBytes, int maxSnapshotStreams) {
 
     /** A secret shorter than this is too easy to guess to guard the peer port. */
     public static final int MIN_PEER_TOKEN_LENGTH = 16;
@@ -47,28 +49,39 @@ public record GrpcTransportConfig(String selfId, String clusterId, String bindHo
     public static GrpcTransportConfig defaults(String selfId, String clusterId, String bindHost, int bindPort,
                                                String peerToken) {
         return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, 4096, 50, 2_000,
-                16 * 1024 * 1024, null, null);
+                16 * 1024 * 1024, null, null, 1024 * 1024, 4);
     }
 
     public GrpcTransportConfig withMaxQueuedMessagesPerPeer(int messages) {
         return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, messages,
-                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, tls, advertisedAddress);
+                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, tls,
+                advertisedAddress, snapshotChunkBytes, maxSnapshotStreams);
     }
 
     public GrpcTransportConfig withReconnectBackoffMillis(long minMillis, long maxMillis) {
         return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, maxQueuedMessagesPerPeer,
-                minMillis, maxMillis, maxInboundMessageBytes, tls, advertisedAddress);
+                minMillis, maxMillis, maxInboundMessageBytes, tls,
+                advertisedAddress, snapshotChunkBytes, maxSnapshotStreams);
     }
 
     public GrpcTransportConfig withTls(Tls newTls) {
         return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, maxQueuedMessagesPerPeer,
-                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, newTls, advertisedAddress);
+                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, newTls,
+                advertisedAddress, snapshotChunkBytes, maxSnapshotStreams);
     }
 
     /** Sends {@code address} ({@code host:port}, the name peers use for this node) with every message. */
     public GrpcTransportConfig withAdvertisedAddress(String address) {
         return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, maxQueuedMessagesPerPeer,
-                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, tls, address);
+                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, tls,
+                address, snapshotChunkBytes, maxSnapshotStreams);
+    }
+
+    /** Chunk size and concurrent streams for sending snapshot files. */
+    public GrpcTransportConfig withSnapshotLimits(int chunkBytes, int streams) {
+        return new GrpcTransportConfig(selfId, clusterId, bindHost, bindPort, peerToken, maxQueuedMessagesPerPeer,
+                reconnectBackoffMinMillis, reconnectBackoffMaxMillis, maxInboundMessageBytes, tls, advertisedAddress,
+                chunkBytes, streams);
     }
 
     /** Every problem with these settings, each with the fix; empty when valid. */
@@ -100,6 +113,13 @@ public record GrpcTransportConfig(String selfId, String clusterId, String bindHo
         if (maxInboundMessageBytes < 64 * 1024) {
             problems.add("maxInboundMessageBytes must be >= 65536 and above the largest append batch and snapshot"
                     + " chunk, was " + maxInboundMessageBytes);
+        }
+        if (snapshotChunkBytes < 1024 || snapshotChunkBytes > maxInboundMessageBytes - 1024) {
+            problems.add("snapshotChunkBytes must be in [1024, maxInboundMessageBytes - 1024] (" + (maxInboundMessageBytes
+                    - 1024) + "), was " + snapshotChunkBytes);
+        }
+        if (maxSnapshotStreams < 1) {
+            problems.add("maxSnapshotStreams must be >= 1, was " + maxSnapshotStreams);
         }
         if (advertisedAddress != null && !isHostAndPort(advertisedAddress)) {
             problems.add("advertisedAddress must be host:port, the address peers use for this node, was '"

@@ -43,6 +43,11 @@ final class PeerSender implements AutoCloseable {
     record Counters(LongAdder sent, LongAdder droppedQueueFull, LongAdder droppedStreamFailed) {
     }
 
+    /** The channel to this peer, shared with snapshot copies from it. */
+    ManagedChannel channel() {
+        return channel;
+    }
+
     PeerSender(String peerId, String address, String clusterId, String senderAddress, ManagedChannel channel,
                int maxQueuedMessages, Backoff backoff, Counters counters) {
         this.peerId = peerId;

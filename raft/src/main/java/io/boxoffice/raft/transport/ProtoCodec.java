@@ -57,12 +57,10 @@ public final class ProtoCodec {
                             .setRejectHintIndex(m.rejectHintIndex()).setReadRound(m.readRound()));
             case InstallSnapshot m -> builder.setInstallSnapshot(io.boxoffice.proto.raft.v1.InstallSnapshot.newBuilder()
                     .setSnapshotIndex(m.meta().index()).setSnapshotTerm(m.meta().term())
-                    .setConfiguration(encodeConfiguration(m.meta().configuration()))
-                    .setOffset(m.offset()).setChunk(wrap(m.chunk())).setDone(m.done()).setTotalBytes(m.totalBytes()));
+                    .setConfiguration(encodeConfiguration(m.meta().configuration())));
             case InstallSnapshotResponse m -> builder.setInstallSnapshotResponse(
                     io.boxoffice.proto.raft.v1.InstallSnapshotResponse.newBuilder()
-                            .setSnapshotIndex(m.snapshotIndex()).setNextOffset(m.nextOffset())
-                            .setDone(m.done()).setRejected(m.rejected()));
+                            .setSnapshotIndex(m.snapshotIndex()).setDone(m.done()).setRejected(m.rejected()));
             case TimeoutNow m -> builder.setTimeoutNow(io.boxoffice.proto.raft.v1.TimeoutNow.getDefaultInstance());
         }
         return builder.build();
@@ -97,17 +95,15 @@ public final class ProtoCodec {
             case INSTALL_SNAPSHOT -> {
                 var m = proto.getInstallSnapshot();
                 require(m.getSnapshotIndex() >= 0 && m.getSnapshotTerm() >= 0, "negative snapshot position");
-                require(m.getOffset() >= 0 && m.getTotalBytes() >= 0, "negative snapshot offset or size");
                 SnapshotMeta meta = new SnapshotMeta(m.getSnapshotIndex(), m.getSnapshotTerm(),
                         decodeConfiguration(m.getConfiguration()));
-                yield new InstallSnapshot(term, from, to, meta, m.getOffset(), m.getChunk().toByteArray(),
-                        m.getDone(), m.getTotalBytes());
+                yield new InstallSnapshot(term, from, to, meta);
             }
             case INSTALL_SNAPSHOT_RESPONSE -> {
                 var m = proto.getInstallSnapshotResponse();
-                require(m.getSnapshotIndex() >= 0 && m.getNextOffset() >= 0, "negative snapshot position");
-                yield new InstallSnapshotResponse(term, from, to, m.getSnapshotIndex(), m.getNextOffset(),
-                        m.getDone(), m.getRejected());
+                require(m.getSnapshotIndex() >= 0, "negative snapshot position");
+                require(!(m.getDone() && m.getRejected()), "a snapshot answer cannot be both done and rejected");
+                yield new InstallSnapshotResponse(term, from, to, m.getSnapshotIndex(), m.getDone(), m.getRejected());
             }
             case TIMEOUT_NOW -> new TimeoutNow(term, from, to);
             case BODY_NOT_SET -> throw new MalformedMessageException("message has no body");

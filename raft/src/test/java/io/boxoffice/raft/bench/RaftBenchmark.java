@@ -7,6 +7,9 @@ import io.boxoffice.raft.errors.RaftException;
 import io.boxoffice.raft.server.RaftServer;
 import io.boxoffice.raft.server.RaftServerConfig;
 import io.boxoffice.raft.server.StateMachine;
+import io.boxoffice.raft.server.RaftObserver;
+import io.boxoffice.raft.server.FatalErrorHandler;
+import io.boxoffice.raft.storage.SnapshotStore;
 import io.boxoffice.raft.storage.RocksDbLogStore;
 import io.boxoffice.raft.transport.GrpcTransport;
 import io.boxoffice.raft.transport.GrpcTransportConfig;
@@ -56,7 +59,7 @@ public final class RaftBenchmark {
     }
 
     private static void benchmark(Path dataDir, int seconds, int[] concurrencies) throws Exception {
-        List<RaftServer> servers = startCluster(dataDir);
+        List<RaftServer<byte[]>> servers = startCluster(dataDir);
         try {
             System.out.printf("3 members, gRPC loopback, RocksDB fsync on, %d-byte commands, data in %s%n",
                     COMMAND_BYTES, dataDir);
@@ -77,7 +80,7 @@ public final class RaftBenchmark {
         }
     }
 
-    private static List<RaftServer> startCluster(Path dataDir) throws Exception {
+    private static List<RaftServer<byte[]>> startCluster(Path dataDir) throws Exception {
         List<String> ids = List.of("b1", "b2", "b3");
         List<Member> members = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
@@ -88,20 +91,23 @@ public final class RaftBenchmark {
             members.add(new Member(id, "127.0.0.1:" + ports.get(ports.size() - 1), true));
         }
         Configuration bootstrap = Configuration.ofVoters(members);
-        List<RaftServer> servers = new ArrayList<>();
+        List<RaftServer<byte[]>> servers = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             GrpcTransport transport = new GrpcTransport(GrpcTransportConfig.defaults(id, "bench", "127.0.0.1",
                     ports.get(i), "bench-peer-token-0123456789"));
-            RaftServer server = new RaftServer(RaftServerConfig.defaults(id, bootstrap).withSnapshotEveryEntries(50_000),
-                    new RocksDbLogStore(dataDir.resolve(id)), transport, new CountingStateMachine());
+            RaftServer<byte[]> server = new RaftServer<>(
+                    RaftServerConfig.defaults(id, bootstrap).withSnapshotEveryEntries(50_000),
+                    new RocksDbLogStore(dataDir.resolve(id).resolve("log")),
+                    new SnapshotStore(dataDir.resolve(id).resolve("snapshots")), transport, new CountingStateMachine(),
+                    RaftObserver.NONE, FatalErrorHandler.LOG_ONLY);
             server.start();
             servers.add(server);
         }
         return servers;
     }
 
-    private static void run(List<RaftServer> servers, int concurrency, int seconds, boolean report) throws Exception {
+    private static void run(List<RaftServer<byte[]>> servers, int concurrency, int seconds, boolean report) throws Exception {
         long endNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long[][] samples = new long[concurrency][];
         int[] counts = new int[concurrency];
@@ -132,7 +138,7 @@ public final class RaftBenchmark {
                 all.length == 0 ? 0 : all[all.length - 1] / 1e6, errors.get());
     }
 
-    private static void propose(List<RaftServer> servers, long endNanos, long[] samples, int[] counts, int proposer,
+    private static void propose(List<RaftServer<byte[]>> servers, long endNanos, long[] samples, int[] counts, int proposer,
                                 AtomicLong errors) {
         try {
             runProposer(servers, endNanos, samples, errors, new byte[COMMAND_BYTES], counts, proposer);
@@ -141,10 +147,10 @@ public final class RaftBenchmark {
         }
     }
 
-    private static void runProposer(List<RaftServer> servers, long endNanos, long[] samples, AtomicLong errors,
+    private static void runProposer(List<RaftServer<byte[]>> servers, long endNanos, long[] samples, AtomicLong errors,
                                     byte[] command, int[] counts, int proposer) throws InterruptedException {
         int count = 0;
-        RaftServer leader = leader(servers);
+        RaftServer<byte[]> leader = leader(servers);
         while (System.nanoTime() < endNanos && count < samples.length) {
             long start = System.nanoTime();
             try {
@@ -165,10 +171,10 @@ public final class RaftBenchmark {
         }
     }
 
-    private static RaftServer leader(List<RaftServer> servers) throws InterruptedException {
+    private static RaftServer<byte[]> leader(List<RaftServer<byte[]>> servers) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            for (RaftServer server : servers) {
+            for (RaftServer<byte[]> server : servers) {
                 if (server.status().role() == Role.LEADER) {
                     return server;
                 }
@@ -186,8 +192,14 @@ public final class RaftBenchmark {
     }
 
     /** Counts applied commands; the result is the count, so every apply does a little real work. */
-    private static final class CountingStateMachine implements StateMachine {
+    private static final class CountingStateMachine implements StateMachine<byte[]> {
         private long applied;
+        private long appliedIndex;
+
+        @Override
+        public long open() {
+            return 0;
+        }
 
         @Override
         public byte[] apply(long index, byte[] command) {
@@ -196,13 +208,35 @@ public final class RaftBenchmark {
         }
 
         @Override
-        public byte[] snapshot() {
-            return ByteBuffer.allocate(Long.BYTES).putLong(applied).array();
+        public void endBatch(long index) {
+            appliedIndex = index;
         }
 
         @Override
-        public void restore(byte[] snapshot) {
-            applied = ByteBuffer.wrap(snapshot).getLong();
+        public StateCapture capture() {
+            long count = applied;
+            long index = appliedIndex;
+            return new StateCapture() {
+                @Override
+                public long index() {
+                    return index;
+                }
+
+                @Override
+                public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+                    out.write(ByteBuffer.allocate(Long.BYTES).putLong(count).array());
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public void restore(long index, java.io.InputStream payload) throws java.io.IOException {
+            applied = ByteBuffer.wrap(payload.readAllBytes()).getLong();
+            appliedIndex = index;
         }
     }
 }

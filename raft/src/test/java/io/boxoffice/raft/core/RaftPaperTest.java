@@ -72,13 +72,13 @@ class RaftPaperTest {
         Configuration config = ScriptedCluster.voters("a", "b", "c");
         ScriptedCluster c = new ScriptedCluster();
         // a has a longer, newer log; b has an uncommitted entry from an old term at index 2.
-        c.add("a", ScriptedCluster.config("a"), new InitialState(new HardState(3, null, 1), null,
-                List.of(new Entry(1, 1, EntryKind.COMMAND, cmd(1)), new Entry(2, 3, EntryKind.COMMAND, cmd(3))), config));
-        c.add("b", ScriptedCluster.config("b"), new InitialState(new HardState(2, null, 1), null,
+        c.add("a", ScriptedCluster.config("a"), new InitialState(new HardState(3, null, 1), null, null,
+                List.of(new Entry(1, 1, EntryKind.COMMAND, cmd(1)), new Entry(2, 3, EntryKind.COMMAND, cmd(3))), config, 0));
+        c.add("b", ScriptedCluster.config("b"), new InitialState(new HardState(2, null, 1), null, null,
                 List.of(new Entry(1, 1, EntryKind.COMMAND, cmd(1)), new Entry(2, 2, EntryKind.COMMAND, cmd(2)),
-                        new Entry(3, 2, EntryKind.COMMAND, cmd(2))), config));
-        c.add("c", ScriptedCluster.config("c"), new InitialState(new HardState(3, null, 1), null,
-                List.of(new Entry(1, 1, EntryKind.COMMAND, cmd(1))), config));
+                        new Entry(3, 2, EntryKind.COMMAND, cmd(2))), config, 0));
+        c.add("c", ScriptedCluster.config("c"), new InitialState(new HardState(3, null, 1), null, null,
+                List.of(new Entry(1, 1, EntryKind.COMMAND, cmd(1))), config, 0));
         c.elect("a");
         assertThat(c.node("a").role()).isEqualTo(Role.LEADER);
         assertThat(c.node("b").termAt(2)).isEqualTo(3);
@@ -89,12 +89,12 @@ class RaftPaperTest {
     @Test
     void s5_4_2_a_leader_does_not_commit_an_old_term_entry_by_counting_replicas() {
         Configuration config = ScriptedCluster.voters("a", "b", "c");
-        RaftConfig oneEntryPerAppend = ScriptedCluster.config("a").withLimits(64, 1, 1 << 20, 1024);
+        RaftConfig oneEntryPerAppend = ScriptedCluster.config("a").withLimits(64, 1, 1 << 20);
         ScriptedCluster c = new ScriptedCluster();
-        c.add("a", oneEntryPerAppend, new InitialState(new HardState(3, null, 1), null,
-                List.of(new Entry(1, 1, EntryKind.COMMAND, cmd(1)), new Entry(2, 2, EntryKind.COMMAND, cmd(2))), config));
-        c.add("b", ScriptedCluster.config("b"), new InitialState(new HardState(3, null, 1), null,
-                List.of(new Entry(1, 1, EntryKind.COMMAND, cmd(1))), config));
+        c.add("a", oneEntryPerAppend, new InitialState(new HardState(3, null, 1), null, null,
+                List.of(new Entry(1, 1, EntryKind.COMMAND, cmd(1)), new Entry(2, 2, EntryKind.COMMAND, cmd(2))), config, 0));
+        c.add("b", ScriptedCluster.config("b"), new InitialState(new HardState(3, null, 1), null, null,
+                List.of(new Entry(1, 1, EntryKind.COMMAND, cmd(1))), config, 0));
         // c is unreachable throughout.
         // b may see the first probe (it lacks index 2 and rejects it), but never receives index 3.
         c.drop = m -> m.to().equals("c") || m.from().equals("c")
@@ -249,11 +249,11 @@ class RaftPaperTest {
     }
 
     @Test
-    void s7_a_follower_behind_the_compacted_log_catches_up_through_chunked_install_snapshot() {
+    void s7_a_follower_behind_the_compacted_log_copies_the_offered_snapshot_installs_it_and_catches_up() {
         Configuration config = ScriptedCluster.voters("a", "b", "c");
         ScriptedCluster c = new ScriptedCluster();
         for (String id : List.of("a", "b", "c")) {
-            c.add(id, ScriptedCluster.config(id).withLimits(64, 512, 1 << 20, 7), InitialState.fresh(config));
+            c.add(id, ScriptedCluster.config(id), InitialState.fresh(config));
         }
         c.elect("a");
         c.drop = m -> m.to().equals("c");
@@ -262,23 +262,89 @@ class RaftPaperTest {
         }
         c.settle();
         long applied = c.node("a").status().appliedIndex();
-        c.node("a").compact(applied, "0123456789abcdefghij".getBytes());
+        SnapshotMeta snapshot = new SnapshotMeta(applied, c.node("a").termAt(applied), config);
+        LogStart start = c.node("a").compact(snapshot, applied);
+        assertThat(start).isEqualTo(new LogStart(applied, snapshot.term(), config));
         c.drop = m -> false;
-        int[] chunks = {0};
-        c.drop = m -> {
-            if (m instanceof InstallSnapshot) {
-                chunks[0]++;
-            }
-            return false;
-        };
-        for (int i = 0; i < 5; i++) {
-            c.tick("a", 1);
-            c.settle();
-        }
-        assertThat(chunks[0]).isGreaterThanOrEqualTo(3);
+
+        // The lost pipelined appends are noticed after a few ticks without an answer; then a probes c.
+        tickAndSettle(c, "a", 10);
+
+        // The offer carries no bytes: c asks its driver to copy the file from a, then waits.
+        assertThat(c.fetches.get("c")).containsExactly(new SnapshotFetch(snapshot, "a"));
+        assertThat(c.node("c").snapshotFetched(snapshot, true)).isTrue();
+        c.settle();
+        assertThat(c.installed.get("c")).containsExactly(snapshot);
         assertThat(c.node("c").status().snapshotIndex()).isEqualTo(applied);
         assertThat(c.node("c").lastIndex()).isEqualTo(c.node("a").lastIndex());
         assertThat(c.node("c").commitIndex()).isEqualTo(c.node("a").commitIndex());
+    }
+
+    @Test
+    void s7_when_the_copy_fails_the_leader_offers_its_snapshot_again_after_an_election_timeout() {
+        Configuration config = ScriptedCluster.voters("a", "b", "c");
+        ScriptedCluster c = new ScriptedCluster();
+        for (String id : List.of("a", "b", "c")) {
+            c.add(id, ScriptedCluster.config(id), InitialState.fresh(config));
+        }
+        c.elect("a");
+        c.drop = m -> m.to().equals("c");
+        c.node("a").propose(cmd(1));
+        c.settle();
+        long applied = c.node("a").status().appliedIndex();
+        SnapshotMeta snapshot = new SnapshotMeta(applied, c.node("a").termAt(applied), config);
+        c.node("a").compact(snapshot, applied);
+        c.drop = m -> false;
+        tickAndSettle(c, "a", 10);
+        assertThat(c.fetches.get("c")).hasSize(1);
+
+        assertThat(c.node("c").snapshotFetched(snapshot, false)).isFalse();
+        c.settle();
+        assertThat(c.installed.get("c")).isEmpty();
+        tickAndSettle(c, "a", ScriptedCluster.config("a").electionTimeoutTicks());
+
+        assertThat(c.fetches.get("c")).hasSize(2).allSatisfy(fetch -> assertThat(fetch.meta()).isEqualTo(snapshot));
+    }
+
+    @Test
+    void s7_a_follower_that_has_everything_a_snapshot_covers_answers_done_without_copying() {
+        ScriptedCluster c = ScriptedCluster.of("a", "b", "c");
+        c.elect("a");
+        c.node("a").propose(cmd(1));
+        c.settle();
+        long commit = c.node("b").commitIndex();
+        SnapshotMeta covered = new SnapshotMeta(commit, c.node("b").termAt(commit), ScriptedCluster.voters("a", "b", "c"));
+
+        c.node("b").step(new InstallSnapshot(c.node("a").currentTerm(), "a", "b", covered));
+        c.flush();
+
+        assertThat(c.fetches.get("b")).isEmpty();
+        assertThat(c.inFlight).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(
+                io.boxoffice.raft.core.message.InstallSnapshotResponse.class, r -> assertThat(r.done()).isTrue()));
+    }
+
+    @Test
+    void s7_compaction_keeps_catch_up_entries_so_a_slightly_lagging_follower_needs_no_snapshot() {
+        Configuration config = ScriptedCluster.voters("a", "b", "c");
+        ScriptedCluster c = new ScriptedCluster();
+        for (String id : List.of("a", "b", "c")) {
+            c.add(id, ScriptedCluster.config(id), InitialState.fresh(config));
+        }
+        c.elect("a");
+        c.drop = m -> m.to().equals("c");
+        for (int i = 0; i < 10; i++) {
+            c.node("a").propose(cmd(i));
+        }
+        c.settle();
+        long applied = c.node("a").status().appliedIndex();
+        SnapshotMeta snapshot = new SnapshotMeta(applied, c.node("a").termAt(applied), config);
+        c.node("a").compact(snapshot, applied - 20); // More catch-up entries than c lags by.
+        c.drop = m -> false;
+
+        tickAndSettle(c, "a", 10);
+
+        assertThat(c.fetches.get("c")).isEmpty();
+        assertThat(c.node("c").lastIndex()).isEqualTo(c.node("a").lastIndex());
     }
 
     @Test
@@ -293,5 +359,12 @@ class RaftPaperTest {
         AppendEntriesResponse r = (AppendEntriesResponse) c.inFlight.get(0);
         assertThat(r.term()).isEqualTo(5);
         assertThat(r.success()).isFalse();
+    }
+
+    private static void tickAndSettle(ScriptedCluster c, String id, int ticks) {
+        for (int i = 0; i < ticks; i++) {
+            c.tick(id, 1);
+            c.settle();
+        }
     }
 }

@@ -17,6 +17,9 @@ final class ScriptedCluster {
     final List<Message> inFlight = new ArrayList<>();
     final List<ReadState> readStates = new ArrayList<>();
     final List<Long> failedReads = new ArrayList<>();
+    /** Snapshot copies the nodes asked for, by node id; the test decides how each ends. */
+    final Map<String, List<SnapshotFetch>> fetches = new LinkedHashMap<>();
+    final Map<String, List<SnapshotMeta>> installed = new LinkedHashMap<>();
     Predicate<Message> drop = m -> false;
 
     static RaftConfig config(String id) {
@@ -45,6 +48,8 @@ final class ScriptedCluster {
         RaftNode node = new RaftNode(config, bound -> 0, initial);
         nodes.put(id, node);
         applied.put(id, new ArrayList<>());
+        fetches.put(id, new ArrayList<>());
+        installed.put(id, new ArrayList<>());
         return node;
     }
 
@@ -62,6 +67,12 @@ final class ScriptedCluster {
                 applied.get(e.getKey()).addAll(ready.committedEntries());
                 readStates.addAll(ready.readStates());
                 failedReads.addAll(ready.failedReads());
+                if (ready.snapshotToFetch() != null) {
+                    fetches.get(e.getKey()).add(ready.snapshotToFetch());
+                }
+                if (ready.snapshotToInstall() != null) {
+                    installed.get(e.getKey()).add(ready.snapshotToInstall());
+                }
                 node.advance(ready);
             }
         }

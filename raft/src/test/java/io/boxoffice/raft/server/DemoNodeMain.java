@@ -5,6 +5,7 @@ import io.boxoffice.raft.core.Member;
 import io.boxoffice.raft.core.RaftStatus;
 import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.storage.RocksDbLogStore;
+import io.boxoffice.raft.storage.SnapshotStore;
 import io.boxoffice.raft.transport.GrpcTransport;
 import io.boxoffice.raft.transport.GrpcTransportConfig;
 import java.io.BufferedReader;
@@ -48,7 +49,9 @@ public final class DemoNodeMain {
         RaftServerConfig config = RaftServerConfig.defaults(id, bootstrap)
                 .withSnapshotEveryEntries(Long.parseLong(args[6]));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (RaftServer server = new RaftServer(config, new RocksDbLogStore(dataDir), transport, machine)) {
+        try (RaftServer<byte[]> server = new RaftServer<>(config, new RocksDbLogStore(dataDir.resolve("log")),
+                new SnapshotStore(dataDir.resolve("snapshots")), transport, machine, RaftObserver.NONE,
+                cause -> Runtime.getRuntime().halt(70))) {
             server.start();
             say(out, "ready " + id);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -58,7 +61,7 @@ public final class DemoNodeMain {
         }
     }
 
-    private static void handle(RaftServer server, KvStateMachine machine, String[] request, PrintStream out) {
+    private static void handle(RaftServer<byte[]> server, KvStateMachine machine, String[] request, PrintStream out) {
         String requestId = request[0];
         CompletableFuture<String> answer = switch (request[1]) {
             case "put" -> server.propose(KvStateMachine.put(request[2], request[3]))

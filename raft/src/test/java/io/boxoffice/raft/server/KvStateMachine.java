@@ -1,27 +1,33 @@
 package io.boxoffice.raft.server;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A tiny key-value state machine for tests. Commands are UTF-8 {@code key=value}; applying one
- * returns the previous value (empty if none). The command {@code explode} throws, to test that a
- * failing state machine stops the node.
+ * A tiny key-value state machine for tests, held in memory (so {@link #open()} reports nothing durable and a
+ * restart restores the latest snapshot, then replays). Commands are UTF-8 {@code key=value}; applying one
+ * returns the previous value (empty if none). The command {@code explode} throws, to test that a failing
+ * state machine stops the node.
  */
-public final class KvStateMachine implements StateMachine {
+public final class KvStateMachine implements StateMachine<byte[]> {
 
     private final TreeMap<String, String> values = new TreeMap<>();
     private long lastAppliedIndex;
+    private volatile int restores;
 
     public static byte[] put(String key, String value) {
         return (key + "=" + value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public long open() {
+        return 0;
     }
 
     @Override
@@ -30,13 +36,18 @@ public final class KvStateMachine implements StateMachine {
         if (text.equals("explode")) {
             throw new IllegalStateException("state machine exploded at index " + index);
         }
+        lastAppliedIndex = index;
         int separator = text.indexOf('=');
         if (separator < 0) {
             return "ERR no '='".getBytes(StandardCharsets.UTF_8); // A rejected command is a result, not a failure.
         }
         String previous = values.put(text.substring(0, separator), text.substring(separator + 1));
-        lastAppliedIndex = index;
         return previous == null ? new byte[0] : previous.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void endBatch(long appliedIndex) {
+        lastAppliedIndex = appliedIndex;
     }
 
     /** Driver thread only: call it from a {@link RaftServer#read} query. */
@@ -53,33 +64,55 @@ public final class KvStateMachine implements StateMachine {
         return lastAppliedIndex;
     }
 
-    @Override
-    public byte[] snapshot() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(lastAppliedIndex);
-            out.writeInt(values.size());
-            for (Map.Entry<String, String> entry : values.entrySet()) {
-                out.writeUTF(entry.getKey());
-                out.writeUTF(entry.getValue());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+    /** How often the state was replaced by a snapshot (at start-up or from a leader). */
+    public int restores() {
+        return restores;
     }
 
     @Override
-    public void restore(byte[] snapshot) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-            lastAppliedIndex = in.readLong();
-            int size = in.readInt();
-            values.clear();
-            for (int i = 0; i < size; i++) {
-                values.put(in.readUTF(), in.readUTF());
+    public StateCapture capture() {
+        TreeMap<String, String> view = new TreeMap<>(values);
+        long index = lastAppliedIndex;
+        return new StateCapture() {
+            @Override
+            public long index() {
+                return index;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+
+            @Override
+            public void writeTo(OutputStream stream) throws IOException {
+                DataOutputStream out = new DataOutputStream(stream);
+                out.writeLong(index);
+                out.writeInt(view.size());
+                for (Map.Entry<String, String> entry : view.entrySet()) {
+                    out.writeUTF(entry.getKey());
+                    out.writeUTF(entry.getValue());
+                }
+                out.flush();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public void restore(long index, InputStream payload) throws IOException {
+        DataInputStream in = new DataInputStream(payload);
+        long recorded = in.readLong();
+        if (recorded != index) {
+            throw new IOException("snapshot payload is at " + recorded + ", expected " + index);
         }
+        int size = in.readInt();
+        values.clear();
+        for (int i = 0; i < size; i++) {
+            values.put(in.readUTF(), in.readUTF());
+        }
+        if (in.read() != -1) {
+            throw new IOException("trailing bytes after the snapshot payload");
+        }
+        lastAppliedIndex = index;
+        restores++;
     }
 }

@@ -7,7 +7,13 @@ import io.boxoffice.raft.core.Member;
 import io.boxoffice.raft.core.Role;
 import io.boxoffice.raft.storage.InMemoryLogStore;
 import io.boxoffice.raft.storage.LogStore;
+import io.boxoffice.raft.storage.SnapshotStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,15 +21,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
-/** {@link RaftServer}s in one JVM over a {@link LocalNetwork}, each with a {@link KvStateMachine}. */
+/**
+ * {@link RaftServer}s in one JVM over a {@link LocalNetwork}, each with a {@link KvStateMachine}, an
+ * in-memory log store (unless given one) and snapshot files in a temporary directory.
+ */
 final class LocalCluster implements AutoCloseable {
 
     static final long WAIT_MILLIS = 5_000;
     static final List<String> IDS = List.of("n1", "n2", "n3");
 
     final LocalNetwork network = new LocalNetwork();
-    private final Map<String, RaftServer> servers = new LinkedHashMap<>();
+    /** Entries kept below each snapshot: few, so that a member cut off for a while needs a snapshot. */
+    static final long CATCH_UP_ENTRIES = 10;
+
+    private final Map<String, RaftServer<byte[]>> servers = new LinkedHashMap<>();
     private final Map<String, KvStateMachine> machines = new LinkedHashMap<>();
+    private final Map<String, LogStore> stores = new LinkedHashMap<>();
+    private final Map<String, RaftServerConfig> configs = new LinkedHashMap<>();
+    private final Path directory;
+    final List<Throwable> fatalErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    LocalCluster() {
+        try {
+            directory = Files.createTempDirectory("raft-local-cluster");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** Starts n1..n3, wrapping each store with {@code storeWrapper} (for fault injection). */
     static LocalCluster start(long snapshotEveryEntries, UnaryOperator<LogStore> storeWrapper) {
@@ -38,10 +62,28 @@ final class LocalCluster implements AutoCloseable {
         return start(snapshotEveryEntries, UnaryOperator.identity());
     }
 
-    RaftServer startServer(String id, Configuration bootstrap, long snapshotEveryEntries, LogStore store) {
+    RaftServer<byte[]> startServer(String id, Configuration bootstrap, long snapshotEveryEntries, LogStore store) {
         KvStateMachine machine = new KvStateMachine();
-        RaftServer server = new RaftServer(config(id, bootstrap, snapshotEveryEntries), store,
-                network.transportFor(id), machine);
+        RaftServerConfig config = config(id, bootstrap, snapshotEveryEntries);
+        stores.put(id, store);
+        configs.put(id, config);
+        RaftServer<byte[]> server = new RaftServer<>(config, kept(store), snapshotStore(id), network.transportFor(id),
+                machine, RaftObserver.NONE, fatalErrors::add);
+        servers.put(id, server);
+        machines.put(id, machine);
+        server.start();
+        return server;
+    }
+
+    /**
+     * Stops {@code id} and starts it again on the same log store and snapshot files with a fresh (empty)
+     * state machine, like a process restart.
+     */
+    RaftServer<byte[]> restartServer(String id) {
+        servers.get(id).close();
+        KvStateMachine machine = new KvStateMachine();
+        RaftServer<byte[]> server = new RaftServer<>(configs.get(id), kept(stores.get(id)), snapshotStore(id),
+                network.transportFor(id), machine, RaftObserver.NONE, fatalErrors::add);
         servers.put(id, server);
         machines.put(id, machine);
         server.start();
@@ -50,7 +92,46 @@ final class LocalCluster implements AutoCloseable {
 
     static RaftServerConfig config(String id, Configuration bootstrap, long snapshotEveryEntries) {
         return RaftServerConfig.defaults(id, bootstrap).withSnapshotEveryEntries(snapshotEveryEntries)
-                .withRandomSeed(id.hashCode());
+                .withSnapshotCatchUpEntries(CATCH_UP_ENTRIES).withRandomSeed(id.hashCode());
+    }
+
+    /** The store as a server sees it: closing the server leaves it open, so a restart finds its contents. */
+    private static LogStore kept(LogStore store) {
+        return new LogStore() {
+            @Override
+            public io.boxoffice.raft.storage.PersistentState load() {
+                return store.load();
+            }
+
+            @Override
+            public void write(io.boxoffice.raft.storage.PersistBatch batch) {
+                store.write(batch);
+            }
+
+            @Override
+            public void compact(io.boxoffice.raft.core.SnapshotMeta snapshot, io.boxoffice.raft.core.LogStart start) {
+                store.compact(snapshot, start);
+            }
+
+            @Override
+            public java.util.Optional<String> memberId() {
+                return store.memberId();
+            }
+
+            @Override
+            public void saveMemberId(String memberId) {
+                store.saveMemberId(memberId);
+            }
+
+            @Override
+            public void close() {
+                // The cluster closes the real store when it closes.
+            }
+        };
+    }
+
+    SnapshotStore snapshotStore(String id) {
+        return new SnapshotStore(directory.resolve(id).resolve("snapshots"));
     }
 
     static Configuration bootstrap() {
@@ -61,22 +142,23 @@ final class LocalCluster implements AutoCloseable {
         return Configuration.ofVoters(members);
     }
 
-    RaftServer server(String id) {
+    RaftServer<byte[]> server(String id) {
         return servers.get(id);
     }
 
-    Iterable<RaftServer> servers() {
+    Iterable<RaftServer<byte[]>> servers() {
         return servers.values();
     }
 
-    KvStateMachine machine(RaftServer server) {
+    KvStateMachine machine(RaftServer<byte[]> server) {
         return machines.get(server.status().id());
     }
 
-    RaftServer awaitLeader() throws InterruptedException {
-        RaftServer[] found = new RaftServer[1];
+    RaftServer<byte[]> awaitLeader() throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        RaftServer<byte[]>[] found = new RaftServer[1];
         await(() -> {
-            for (RaftServer server : servers.values()) {
+            for (RaftServer<byte[]> server : servers.values()) {
                 if (server.failure().isEmpty() && server.status().role() == Role.LEADER) {
                     found[0] = server;
                     return true;
@@ -87,10 +169,11 @@ final class LocalCluster implements AutoCloseable {
         return found[0];
     }
 
-    RaftServer awaitLeaderOtherThan(RaftServer old) throws InterruptedException {
-        RaftServer[] found = new RaftServer[1];
+    RaftServer<byte[]> awaitLeaderOtherThan(RaftServer<byte[]> old) throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        RaftServer<byte[]>[] found = new RaftServer[1];
         await(() -> {
-            for (RaftServer server : servers.values()) {
+            for (RaftServer<byte[]> server : servers.values()) {
                 if (server != old && server.failure().isEmpty() && server.status().role() == Role.LEADER) {
                     found[0] = server;
                     return true;
@@ -101,7 +184,7 @@ final class LocalCluster implements AutoCloseable {
         return found[0];
     }
 
-    RaftServer aFollower(RaftServer leader) {
+    RaftServer<byte[]> aFollower(RaftServer<byte[]> leader) {
         return servers.values().stream()
                 .filter(s -> s != leader && s.status().configuration().isVoter(s.status().id()))
                 .findFirst().orElseThrow();
@@ -128,5 +211,11 @@ final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         servers.values().forEach(RaftServer::close);
+        stores.values().forEach(LogStore::close);
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

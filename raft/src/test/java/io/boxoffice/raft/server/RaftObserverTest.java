@@ -32,8 +32,10 @@ class RaftObserverTest {
             }
         };
         Configuration solo = new Configuration(List.of(new Member("solo", "addr-solo", true)));
-        try (RaftServer server = new RaftServer(RaftServerConfig.defaults("solo", solo), new InMemoryLogStore(),
-                new LocalNetwork().transportFor("solo"), new KvStateMachine(), observer)) {
+        try (LocalCluster files = new LocalCluster();
+             RaftServer<byte[]> server = new RaftServer<>(RaftServerConfig.defaults("solo", solo),
+                     new InMemoryLogStore(), files.snapshotStore("solo"), new LocalNetwork().transportFor("solo"),
+                     new KvStateMachine(), observer, FatalErrorHandler.LOG_ONLY)) {
             server.start();
             LocalCluster.await(() -> server.status().role() == io.boxoffice.raft.core.Role.LEADER);
             for (int i = 0; i < 10; i++) {

@@ -37,9 +37,9 @@ class RaftServerClusterTest {
     void a_leader_is_elected_and_every_member_agrees_on_it() throws Exception {
         cluster = LocalCluster.start(1_000);
 
-        RaftServer leader = cluster.awaitLeader();
+        RaftServer<byte[]> leader = cluster.awaitLeader();
 
-        for (RaftServer server : cluster.servers()) {
+        for (RaftServer<byte[]> server : cluster.servers()) {
             await(() -> server.leaderId().equals(Optional.of(leader.status().id())));
             assertThat(server.status().role() == Role.LEADER).isEqualTo(server == leader);
         }
@@ -48,7 +48,7 @@ class RaftServerClusterTest {
     @Test
     void proposals_commit_and_apply_on_every_member_with_the_state_machine_result() throws Exception {
         cluster = LocalCluster.start(1_000);
-        RaftServer leader = cluster.awaitLeader();
+        RaftServer<byte[]> leader = cluster.awaitLeader();
 
         List<CompletableFuture<byte[]>> results = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -70,7 +70,7 @@ class RaftServerClusterTest {
     @Test
     void a_linearizable_read_on_the_leader_sees_the_latest_acknowledged_write() throws Exception {
         cluster = LocalCluster.start(1_000);
-        RaftServer leader = cluster.awaitLeader();
+        RaftServer<byte[]> leader = cluster.awaitLeader();
 
         for (int i = 0; i < 20; i++) {
             leader.propose(KvStateMachine.put("show-1", "v" + i)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -83,8 +83,8 @@ class RaftServerClusterTest {
     @Test
     void a_follower_refuses_proposals_and_linearizable_reads_with_the_leader_hint() throws Exception {
         cluster = LocalCluster.start(1_000);
-        RaftServer leader = cluster.awaitLeader();
-        RaftServer follower = cluster.aFollower(leader);
+        RaftServer<byte[]> leader = cluster.awaitLeader();
+        RaftServer<byte[]> follower = cluster.aFollower(leader);
         await(() -> follower.leaderId().isPresent());
 
         CompletableFuture<byte[]> proposal = follower.propose(KvStateMachine.put("a", "b"));
@@ -104,7 +104,7 @@ class RaftServerClusterTest {
     @Test
     void leadership_transfers_to_the_named_member_and_to_the_most_caught_up_one() throws Exception {
         cluster = LocalCluster.start(1_000);
-        RaftServer leader = cluster.awaitLeader();
+        RaftServer<byte[]> leader = cluster.awaitLeader();
         leader.propose(KvStateMachine.put("k", "v")).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         String target = cluster.aFollower(leader).status().id();
 
@@ -114,16 +114,16 @@ class RaftServerClusterTest {
         // The target publishes its own status a moment after its first append reached the old leader.
         await(() -> cluster.server(target).status().role() == Role.LEADER);
 
-        RaftServer second = cluster.server(target);
+        RaftServer<byte[]> second = cluster.server(target);
         second.transferLeadership(null).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        RaftServer third = cluster.awaitLeaderOtherThan(second);
+        RaftServer<byte[]> third = cluster.awaitLeaderOtherThan(second);
         third.propose(KvStateMachine.put("after", "transfer")).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Test
     void a_member_cut_off_during_compaction_catches_up_from_a_snapshot() throws Exception {
         cluster = LocalCluster.start(50);
-        RaftServer leader = cluster.awaitLeader();
+        RaftServer<byte[]> leader = cluster.awaitLeader();
         String laggingId = cluster.aFollower(leader).status().id();
         cluster.network.isolate(laggingId);
 
@@ -137,12 +137,33 @@ class RaftServerClusterTest {
         await(() -> cluster.state(laggingId).equals(expected));
         assertThat(expected).hasSize(300);
         assertThat(cluster.server(laggingId).status().snapshotIndex()).isPositive();
+        assertThat(cluster.machine(cluster.server(laggingId)).restores()).as("installed a copied snapshot").isOne();
+    }
+
+    @Test
+    void a_restarted_member_restores_its_snapshot_and_replays_only_the_entries_after_it() throws Exception {
+        cluster = LocalCluster.start(50);
+        RaftServer<byte[]> leader = cluster.awaitLeader();
+        for (int i = 0; i < 120; i++) {
+            leader.propose(KvStateMachine.put("k" + i, "v" + i)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        RaftServer<byte[]> follower = cluster.aFollower(leader);
+        String id = follower.status().id();
+        await(() -> follower.status().snapshotIndex() >= 100 && follower.status().appliedIndex() >= 120);
+        Map<String, String> before = cluster.state(id);
+
+        RaftServer<byte[]> restarted = cluster.restartServer(id);
+
+        await(() -> restarted.status().appliedIndex() >= follower.status().appliedIndex());
+        assertThat(cluster.state(id)).isEqualTo(before);
+        assertThat(cluster.machine(restarted).restores()).as("started from its snapshot file").isOne();
+        assertThat(restarted.status().logStartIndex()).isPositive();
     }
 
     @Test
     void a_learner_joins_catches_up_and_is_promoted_to_voter_then_removed() throws Exception {
         cluster = LocalCluster.start(1_000);
-        RaftServer leader = cluster.awaitLeader();
+        RaftServer<byte[]> leader = cluster.awaitLeader();
         leader.propose(KvStateMachine.put("before", "join")).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         cluster.startServer("n4", Configuration.EMPTY, 1_000, new InMemoryLogStore());
 
@@ -158,8 +179,10 @@ class RaftServerClusterTest {
     @Test
     void when_the_request_queue_is_full_then_requests_are_rejected_at_once() {
         RaftServerConfig config = LocalCluster.config("n1", LocalCluster.bootstrap(), 1_000).withMaxPendingRequests(2);
-        try (RaftServer notStarted = new RaftServer(config, new InMemoryLogStore(),
-                new LocalNetwork().transportFor("n1"), new KvStateMachine())) {
+        try (LocalCluster empty = new LocalCluster();
+             RaftServer<byte[]> notStarted = new RaftServer<>(config, new InMemoryLogStore(), empty.snapshotStore("n1"),
+                     new LocalNetwork().transportFor("n1"), new KvStateMachine(), RaftObserver.NONE,
+                     FatalErrorHandler.LOG_ONLY)) {
             notStarted.propose(KvStateMachine.put("a", "1"));
             notStarted.propose(KvStateMachine.put("a", "2"));
 
@@ -174,9 +197,9 @@ class RaftServerClusterTest {
     @Test
     void an_invalid_configuration_is_refused_with_every_problem() {
         RaftServerConfig bad = new RaftServerConfig(RaftConfig.defaults("n1"), LocalCluster.bootstrap(),
-                2_000, 1, 0, 0, 0, 0, 1);
+                2_000, 1, 0, 0, 0, -1, 0, 1);
 
-        assertThat(bad.problems()).hasSize(6);
+        assertThat(bad.problems()).hasSize(7);
         assertThatThrownBy(bad::validated).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tickMillis").hasMessageContaining("snapshotEveryEntries");
     }

@@ -5,7 +5,8 @@ import static io.boxoffice.raft.server.LocalCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.boxoffice.raft.core.Snapshot;
+import io.boxoffice.raft.core.LogStart;
+import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.errors.StorageException;
 import io.boxoffice.raft.storage.InMemoryLogStore;
@@ -36,13 +37,15 @@ class RaftServerFailureTest {
     @Test
     void a_throwing_state_machine_stops_the_node_and_fails_its_waiting_requests() throws Exception {
         cluster = LocalCluster.start(1_000);
-        RaftServer leader = cluster.awaitLeader();
+        RaftServer<byte[]> leader = cluster.awaitLeader();
 
         CompletableFuture<byte[]> fatal = leader.propose("explode".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> fatal.get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isInstanceOf(ExecutionException.class);
         await(() -> leader.failure().isPresent());
         assertThat(leader.failure().get()).hasMessageContaining("exploded");
+        await(() -> !cluster.fatalErrors.isEmpty());
+        assertThat(cluster.fatalErrors).as("the fatal-error handler ran once").hasSize(1);
         assertThatThrownBy(() -> leader.propose(KvStateMachine.put("a", "b")).get(WAIT_MILLIS, TimeUnit.MILLISECONDS))
                 .hasCauseInstanceOf(IllegalStateException.class);
     }
@@ -51,7 +54,7 @@ class RaftServerFailureTest {
     void a_storage_failure_stops_the_node_and_fails_the_proposal_with_the_storage_error() throws Exception {
         AtomicBoolean diskBroken = new AtomicBoolean();
         cluster = LocalCluster.start(1_000, store -> new BreakableStore(store, diskBroken));
-        RaftServer leader = cluster.awaitLeader();
+        RaftServer<byte[]> leader = cluster.awaitLeader();
         leader.propose(KvStateMachine.put("ok", "1")).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
 
         diskBroken.set(true);
@@ -61,18 +64,20 @@ class RaftServerFailureTest {
                 .hasCauseInstanceOf(StorageException.class);
         await(() -> leader.failure().isPresent());
         assertThat(leader.failure().get()).isInstanceOf(StorageException.class).hasMessageContaining("disk on fire");
+        await(() -> !cluster.fatalErrors.isEmpty());
+        assertThat(cluster.fatalErrors).singleElement().isInstanceOf(StorageException.class);
     }
 
     @Test
     void when_a_deposed_leader_s_entry_is_overwritten_then_its_proposal_fails_with_the_new_leader_hint()
             throws Exception {
         cluster = LocalCluster.start(1_000);
-        RaftServer oldLeader = cluster.awaitLeader();
+        RaftServer<byte[]> oldLeader = cluster.awaitLeader();
         oldLeader.propose(KvStateMachine.put("committed", "yes")).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         cluster.network.isolate(oldLeader.status().id());
 
         CompletableFuture<byte[]> doomed = oldLeader.propose(KvStateMachine.put("doomed", "never"));
-        RaftServer newLeader = cluster.awaitLeaderOtherThan(oldLeader);
+        RaftServer<byte[]> newLeader = cluster.awaitLeaderOtherThan(oldLeader);
         newLeader.propose(KvStateMachine.put("winner", "yes")).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         cluster.network.heal(oldLeader.status().id());
 
@@ -100,8 +105,8 @@ class RaftServerFailureTest {
         }
 
         @Override
-        public void saveSnapshot(Snapshot snapshot) {
-            delegate.saveSnapshot(snapshot);
+        public void compact(SnapshotMeta snapshot, LogStart start) {
+            delegate.compact(snapshot, start);
         }
 
         @Override

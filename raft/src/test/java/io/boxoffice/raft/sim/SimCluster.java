@@ -8,7 +8,9 @@ import io.boxoffice.raft.core.Member;
 import io.boxoffice.raft.core.RaftConfig;
 import io.boxoffice.raft.core.Ready;
 import io.boxoffice.raft.core.Role;
-import io.boxoffice.raft.core.Snapshot;
+import io.boxoffice.raft.core.LogStart;
+import io.boxoffice.raft.core.SnapshotFetch;
+import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.core.message.Message;
 import io.boxoffice.raft.errors.RaftException;
 import java.util.ArrayDeque;
@@ -26,8 +28,10 @@ import java.util.Set;
 /**
  * A whole Raft cluster driven from one seed: simulated time, a lossy reordering network,
  * partitions, crashes that lose unsynced writes, restarts, leadership transfers, membership changes
- * and snapshots. The production {@code RaftNode} runs unchanged; only clock, network and disk are
- * simulated. After every step the safety properties of Figure 3 of the Raft paper are checked.
+ * and snapshots (taken at random, kept with a random number of catch-up entries, copied by lagging
+ * followers over a copy that may fail or find the snapshot replaced). The production {@code RaftNode}
+ * runs unchanged; only clock, network and disk are simulated. After every step the safety properties of
+ * Figure 3 of the Raft paper are checked.
  */
 final class SimCluster {
 
@@ -38,6 +42,7 @@ final class SimCluster {
     private final Random random;
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
     private final PriorityQueue<InFlight> network = new PriorityQueue<>();
+    private final PriorityQueue<Copy> copies = new PriorityQueue<>();
     private final Set<String> blockedLinks = new HashSet<>();
     private long nowMillis;
     private long messageSequence;
@@ -45,6 +50,7 @@ final class SimCluster {
 
     // Fault intensity, changed by the schedule.
     double dropRate = 0.05;
+    double copyFailureRate = 0.1;
     double duplicateRate = 0.02;
     int maxDelayMillis = 12;
 
@@ -56,6 +62,7 @@ final class SimCluster {
     private final Map<String, Long> leaderTermChecked = new HashMap<>();
     private final ArrayDeque<String> trace = new ArrayDeque<>();
     private long proposalsAccepted;
+    private long snapshotsInstalled;
     private long highestCommitSeen;
 
     SimCluster(long seed, int voterCount) {
@@ -75,9 +82,9 @@ final class SimCluster {
     }
 
     static RaftConfig raftConfig(String id) {
-        // Small batches and chunks so that pipelining limits and chunked snapshots are exercised.
+        // Small batches so that pipelining limits are exercised.
         return RaftConfig.defaults(id).withElectionTimeoutTicks(10).withHeartbeatIntervalTicks(1)
-                .withLimits(4, 3, 4096, 512);
+                .withLimits(4, 3, 4096);
     }
 
     long nowMillis() {
@@ -96,12 +103,17 @@ final class SimCluster {
         return highestCommitSeen;
     }
 
+    long snapshotsInstalled() {
+        return snapshotsInstalled;
+    }
+
     // ---------------------------------------------------------------- the step loop
 
     /** Advances simulated time by one millisecond. */
     void step() {
         nowMillis++;
         deliverDueMessages();
+        finishDueCopies();
         for (SimNode node : nodes.values()) {
             if (!node.isUp() && node.restartAtMillis >= 0 && nowMillis >= node.restartAtMillis) {
                 restart(node);
@@ -142,17 +154,33 @@ final class SimCluster {
                 crash(node, 50 + random.nextInt(400));
                 return;
             }
-            node.disk.write(ready.hardState(), ready.entriesToPersist(), ready.snapshotToInstall());
+            byte[] installedData = ready.snapshotToInstall() == null ? null : node.copiedSnapshotData;
+            try {
+                node.disk.write(ready.hardState(), ready.entriesToPersist(), ready.snapshotToInstall(), installedData);
+            } catch (AssertionError e) {
+                fail(node.id + " wrote an impossible batch: " + e.getMessage());
+            }
             for (Message m : ready.messages()) {
                 sendOverNetwork(m);
             }
             if (ready.snapshotToInstall() != null) {
-                node.stateMachine.restore(ready.snapshotToInstall().data());
+                SnapshotMeta meta = ready.snapshotToInstall();
+                node.stateMachine.restore(installedData);
+                if (node.stateMachine.appliedIndex != meta.index()) {
+                    fail(node.id + " installed snapshot " + meta + " whose state is at " + node.stateMachine.appliedIndex);
+                }
+                checkAppliedHash(node, meta.index());
+                node.appliedConfiguration = meta.configuration();
+                node.copiedSnapshotData = null;
                 node.appliedSinceSnapshot = 0;
-                record(node.id + " installed snapshot " + ready.snapshotToInstall().meta());
+                snapshotsInstalled++;
+                record(node.id + " installed snapshot " + meta);
             }
             for (Entry e : ready.committedEntries()) {
                 applyEntry(node, e);
+            }
+            if (ready.snapshotToFetch() != null) {
+                startCopy(node, ready.snapshotToFetch());
             }
             node.raft.advance(ready);
             maybeCompact(node);
@@ -171,24 +199,60 @@ final class SimCluster {
             node.stateMachine.apply(e.index(), e.data());
         } else {
             node.stateMachine.skip(e.index());
+            if (e.kind() == EntryKind.CONFIG) {
+                node.appliedConfiguration = Configuration.decode(e.data());
+            }
         }
-        Long expected = appliedHashByIndex.putIfAbsent(e.index(), node.stateMachine.hash);
-        if (expected != null && expected != node.stateMachine.hash) {
-            fail("State Machine Safety: " + node.id + " has state " + node.stateMachine.hash + " after index "
-                    + e.index() + ", another replica had " + expected);
-        }
+        checkAppliedHash(node, e.index());
         node.appliedSinceSnapshot++;
     }
 
+    private void checkAppliedHash(SimNode node, long index) {
+        Long expected = appliedHashByIndex.putIfAbsent(index, node.stateMachine.hash);
+        if (expected != null && expected != node.stateMachine.hash) {
+            fail("State Machine Safety: " + node.id + " has state " + node.stateMachine.hash + " after index "
+                    + index + ", another replica had " + expected);
+        }
+    }
+
+    /** Takes a snapshot now and then, keeping a random number of catch-up entries below it in the log. */
     private void maybeCompact(SimNode node) {
         if (node.appliedSinceSnapshot >= 25 && random.nextDouble() < 0.3) {
             long index = node.stateMachine.appliedIndex;
+            SnapshotMeta meta = new SnapshotMeta(index, node.raft.termAt(index), node.appliedConfiguration);
             byte[] data = node.stateMachine.snapshot();
-            node.raft.compact(index, data);
-            node.disk.compact(new Snapshot(new io.boxoffice.raft.core.SnapshotMeta(index,
-                    node.raft.termAt(index) >= 0 ? node.raft.termAt(index) : node.disk.termAt(index),
-                    node.raft.status().configuration()), data));
+            LogStart start = node.raft.compact(meta, index - random.nextInt(20));
+            node.disk.compact(meta, data, start);
             node.appliedSinceSnapshot = 0;
+        }
+    }
+
+    /** A follower copies the snapshot its leader offered: it takes a while, may fail, may find it replaced. */
+    private void startCopy(SimNode node, SnapshotFetch fetch) {
+        copies.add(new Copy(nowMillis + 1 + random.nextInt(60), messageSequence++, node.id, node.incarnation, fetch));
+        record(node.id + " copies snapshot " + fetch.meta().index() + " from " + fetch.sourceId());
+    }
+
+    private void finishDueCopies() {
+        while (!copies.isEmpty() && copies.peek().doneAtMillis <= nowMillis) {
+            Copy copy = copies.poll();
+            SimNode node = nodes.get(copy.nodeId);
+            if (node == null || !node.isUp() || node.incarnation != copy.incarnation) {
+                continue; // The copying process is gone.
+            }
+            SimNode source = nodes.get(copy.fetch.sourceId());
+            boolean copied = source != null && source.isUp() && copy.fetch.meta().equals(source.disk.snapshot)
+                    && !blockedLinks.contains(link(copy.nodeId, source.id))
+                    && random.nextDouble() >= copyFailureRate;
+            if (copied) {
+                node.copiedSnapshotData = source.disk.snapshotData.clone();
+            }
+            boolean installing = node.raft.snapshotFetched(copy.fetch.meta(), copied);
+            if (!installing) {
+                node.copiedSnapshotData = null;
+            }
+            record(node.id + (copied ? " copied" : " failed to copy") + " snapshot " + copy.fetch.meta().index()
+                    + (installing ? ", installing" : ""));
         }
     }
 
@@ -441,7 +505,7 @@ final class SimCluster {
     private void recordCommitted(SimNode node) {
         long commit = Math.min(node.raft.commitIndex(), node.disk.lastIndex());
         highestCommitSeen = Math.max(highestCommitSeen, commit);
-        for (long i = Math.max(node.disk.snapshotIndex() + 1, commit - 50); i <= commit; i++) {
+        for (long i = Math.max(node.disk.startIndex() + 1, commit - 50); i <= commit; i++) {
             Entry e = node.disk.entryAt(i);
             Long term = committedTermByIndex.putIfAbsent(i, e.term());
             Integer dataHash = committedDataHashByIndex.putIfAbsent(i, Arrays.hashCode(e.data()));
@@ -456,7 +520,7 @@ final class SimCluster {
     private void checkLeaderCompleteness(SimNode leader) {
         for (Map.Entry<Long, Long> c : committedTermByIndex.entrySet()) {
             long index = c.getKey();
-            if (index <= leader.disk.snapshotIndex()) {
+            if (index <= leader.disk.startIndex()) {
                 continue;
             }
             long term = index <= leader.raft.lastIndex() ? leader.raft.termAt(index) : -1;
@@ -475,7 +539,7 @@ final class SimCluster {
             for (int b = a + 1; b < list.size(); b++) {
                 SimDisk x = list.get(a).disk;
                 SimDisk y = list.get(b).disk;
-                long low = Math.max(x.snapshotIndex(), y.snapshotIndex()) + 1;
+                long low = Math.max(x.startIndex(), y.startIndex()) + 1;
                 long high = Math.min(x.lastIndex(), y.lastIndex());
                 long matchedUpTo = -1;
                 for (long i = high; i >= low; i--) {
@@ -521,6 +585,15 @@ final class SimCluster {
 
     private static String link(String from, String to) {
         return from + "->" + to;
+    }
+
+    private record Copy(long doneAtMillis, long sequence, String nodeId, int incarnation, SnapshotFetch fetch)
+            implements Comparable<Copy> {
+        @Override
+        public int compareTo(Copy o) {
+            int c = Long.compare(doneAtMillis, o.doneAtMillis);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
     }
 
     private record InFlight(long deliverAtMillis, long sequence, Message message) implements Comparable<InFlight> {

@@ -11,8 +11,14 @@ final class SimNode {
     final SimDisk disk = new SimDisk();
     RaftNode raft;
     SimStateMachine stateMachine;
+    /** Membership as of the state machine's applied index, recorded in the snapshots this node takes. */
+    Configuration appliedConfiguration;
     int appliedSinceSnapshot;
     long restartAtMillis = -1;
+    /** Bumped by every start, so work begun by an earlier incarnation (a snapshot copy) is ignored. */
+    int incarnation;
+    /** A snapshot copied from a leader, waiting to be installed (lost in a crash, like a partial file). */
+    byte[] copiedSnapshotData;
     /** The configuration this node was first started with; a restart passes it again, as a real
      *  deployment passes the same static peer list every time. */
     Configuration bootstrap = Configuration.EMPTY;
@@ -27,10 +33,14 @@ final class SimNode {
 
     void start(RaftConfig config, Random random, Configuration bootstrap) {
         this.bootstrap = bootstrap;
+        incarnation++;
+        copiedSnapshotData = null;
         raft = new RaftNode(config, random::nextInt, disk.recover(bootstrap));
         stateMachine = new SimStateMachine();
+        appliedConfiguration = disk.logStart == null ? bootstrap : disk.logStart.configuration();
         if (disk.snapshot != null) {
-            stateMachine.restore(disk.snapshot.data());
+            stateMachine.restore(disk.snapshotData);
+            appliedConfiguration = disk.snapshot.configuration();
         }
         appliedSinceSnapshot = 0;
     }
@@ -38,5 +48,6 @@ final class SimNode {
     void crash() {
         raft = null;
         stateMachine = null;
+        copiedSnapshotData = null;
     }
 }

@@ -9,7 +9,8 @@ import io.boxoffice.raft.core.Entry;
 import io.boxoffice.raft.core.EntryKind;
 import io.boxoffice.raft.core.HardState;
 import io.boxoffice.raft.core.Member;
-import io.boxoffice.raft.core.Snapshot;
+import io.boxoffice.raft.core.LogStart;
+import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.errors.StorageException;
 import java.nio.charset.StandardCharsets;
@@ -103,13 +104,13 @@ abstract class LogStoreContractTest {
     void when_a_snapshot_beyond_the_log_is_installed_then_it_replaces_the_whole_log() {
         store.load();
         store.write(batch(null, entries(1, 5, 1)));
-        Snapshot snapshot = snapshot(10, 3);
+        SnapshotMeta snapshot = snapshot(10, 3);
 
         store.write(new PersistBatch(new HardState(3, null, 10), List.of(), snapshot, true));
         PersistentState state = reloadOrLoad();
 
-        assertThat(state.snapshot().meta()).isEqualTo(snapshot.meta());
-        assertThat(state.snapshot().data()).isEqualTo(snapshot.data());
+        assertThat(state.snapshot()).isEqualTo(snapshot);
+        assertThat(state.logStart()).isEqualTo(LogStart.of(snapshot));
         assertThat(state.entries()).isEmpty();
         assertThat(state.hardState().commitIndex()).isEqualTo(10);
     }
@@ -122,7 +123,7 @@ abstract class LogStoreContractTest {
         store.write(new PersistBatch(null, List.of(), snapshot(5, 2), true));
         PersistentState state = reloadOrLoad();
 
-        assertThat(state.snapshot().meta().index()).isEqualTo(5);
+        assertThat(state.snapshot().index()).isEqualTo(5);
         assertThat(state.entries()).containsExactlyElementsOf(entries(6, 8, 2));
     }
 
@@ -143,7 +144,7 @@ abstract class LogStoreContractTest {
 
         PersistentState state = reloadOrLoad();
 
-        assertThat(state.snapshot().meta().index()).isEqualTo(10);
+        assertThat(state.snapshot().index()).isEqualTo(10);
         assertThat(state.entries()).containsExactlyElementsOf(entries(11, 12, 3));
     }
 
@@ -152,25 +153,51 @@ abstract class LogStoreContractTest {
         store.load();
         store.write(batch(new HardState(1, "a", 6), entries(1, 10, 1)));
 
-        store.saveSnapshot(snapshot(6, 1));
+        store.compact(snapshot(6, 1), start(6, 1));
         store.write(batch(null, entries(11, 12, 1)));
         PersistentState state = reloadOrLoad();
 
-        assertThat(state.snapshot().meta().index()).isEqualTo(6);
+        assertThat(state.snapshot().index()).isEqualTo(6);
         assertThat(state.entries()).containsExactlyElementsOf(entries(7, 12, 1));
         assertThat(state.hardState()).isEqualTo(new HardState(1, "a", 6));
+    }
+
+    @Test
+    void when_compaction_keeps_catch_up_entries_then_the_log_starts_below_the_snapshot() {
+        store.load();
+        store.write(batch(new HardState(1, "a", 9), entries(1, 10, 1)));
+
+        store.compact(snapshot(9, 1), start(4, 1));
+        PersistentState state = reloadOrLoad();
+
+        assertThat(state.snapshot().index()).isEqualTo(9);
+        assertThat(state.logStart()).isEqualTo(start(4, 1));
+        assertThat(state.entries()).containsExactlyElementsOf(entries(5, 10, 1));
+    }
+
+    @Test
+    void when_only_a_newer_snapshot_is_recorded_then_no_entry_goes() {
+        store.load();
+        store.write(batch(null, entries(1, 10, 1)));
+
+        store.compact(snapshot(5, 1), null);
+        PersistentState state = reloadOrLoad();
+
+        assertThat(state.snapshot().index()).isEqualTo(5);
+        assertThat(state.logStart()).isNull();
+        assertThat(state.entries()).containsExactlyElementsOf(entries(1, 10, 1));
     }
 
     @Test
     void when_an_older_snapshot_is_saved_then_the_newer_one_is_kept() {
         store.load();
         store.write(batch(null, entries(1, 10, 1)));
-        store.saveSnapshot(snapshot(8, 1));
+        store.compact(snapshot(8, 1), start(8, 1));
 
-        store.saveSnapshot(snapshot(4, 1));
+        store.compact(snapshot(4, 1), start(4, 1));
 
         PersistentState state = reloadOrLoad();
-        assertThat(state.snapshot().meta().index()).isEqualTo(8);
+        assertThat(state.snapshot().index()).isEqualTo(8);
         assertThat(state.entries()).containsExactlyElementsOf(entries(9, 10, 1));
     }
 
@@ -192,7 +219,7 @@ abstract class LogStoreContractTest {
         store.load();
         store.saveMemberId("boxoffice-1");
         store.write(batch(new HardState(4, "b", 3), entries(1, 4, 4)));
-        store.saveSnapshot(snapshot(2, 4));
+        store.compact(snapshot(2, 4), start(2, 4));
         LogStore reopened = reopen(store);
         assumeTrue(reopened != null, "this store is not durable across instances");
         store = reopened;
@@ -200,7 +227,8 @@ abstract class LogStoreContractTest {
         PersistentState state = store.load();
 
         assertThat(state.hardState()).isEqualTo(new HardState(4, "b", 3));
-        assertThat(state.snapshot().meta()).isEqualTo(snapshot(2, 4).meta());
+        assertThat(state.snapshot()).isEqualTo(snapshot(2, 4));
+        assertThat(state.logStart()).isEqualTo(start(2, 4));
         assertThat(state.entries()).containsExactlyElementsOf(entries(3, 4, 4));
         assertThat(store.memberId()).contains("boxoffice-1");
     }
@@ -239,8 +267,11 @@ abstract class LogStoreContractTest {
         return entries;
     }
 
-    static Snapshot snapshot(long index, long term) {
-        return new Snapshot(new SnapshotMeta(index, term, THREE_VOTERS),
-                ("state-at-" + index).getBytes(StandardCharsets.UTF_8));
+    static SnapshotMeta snapshot(long index, long term) {
+        return new SnapshotMeta(index, term, THREE_VOTERS);
+    }
+
+    static LogStart start(long index, long term) {
+        return new LogStart(index, term, THREE_VOTERS);
     }
 }

@@ -78,11 +78,12 @@ class RocksDbLogStoreCrashTest {
     private static void verify(Path db, long reportedSynced, long seed) {
         try (RocksDbLogStore store = new RocksDbLogStore(db)) {
             PersistentState state = store.load(); // Throws on a torn record or a gap.
-            long snapshotIndex = state.snapshot() == null ? 0 : state.snapshot().meta().index();
+            long snapshotIndex = state.snapshot() == null ? 0 : state.snapshot().index();
             if (state.snapshot() != null) {
-                assertThat(state.snapshot().data()).isEqualTo(CrashingAppender.snapshotAt(snapshotIndex).data());
+                assertThat(state.snapshot()).isEqualTo(CrashingAppender.snapshotAt(snapshotIndex));
+                assertThat(state.logStartIndex()).isEqualTo(snapshotIndex);
             }
-            long lastIndex = snapshotIndex;
+            long lastIndex = state.logStartIndex();
             for (Entry entry : state.entries()) {
                 assertThat(entry.index()).as("contiguous (seed %d)", seed).isEqualTo(lastIndex + 1);
                 assertThat(entry).isEqualTo(CrashingAppender.entryAt(entry.index()));

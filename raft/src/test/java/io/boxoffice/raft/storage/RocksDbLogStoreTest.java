@@ -103,8 +103,7 @@ class RocksDbLogStoreTest extends LogStoreContractTest {
         var descriptors = java.util.List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
                 new ColumnFamilyDescriptor("entries".getBytes()),
-                new ColumnFamilyDescriptor("meta".getBytes()),
-                new ColumnFamilyDescriptor("snapshot".getBytes()));
+                new ColumnFamilyDescriptor("meta".getBytes()));
         try (var options = new org.rocksdb.DBOptions();
              RocksDB rocks = RocksDB.open(options, db.toString(), descriptors, handles)) {
             edit.apply(rocks, handles.get(1));

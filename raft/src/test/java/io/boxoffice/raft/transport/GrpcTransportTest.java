@@ -169,15 +169,15 @@ class GrpcTransportTest {
 
     @Test
     void an_invalid_configuration_lists_every_problem() {
-        var bad = new GrpcTransportConfig("", "", "", 70_000, "short", 0, 0, 0, 10, null, "no-port");
+        var bad = new GrpcTransportConfig("", "", "", 70_000, "short", 0, 0, 0, 10, null, "no-port", 10, 0);
 
-        assertThat(bad.problems()).hasSize(9);
+        assertThat(bad.problems()).hasSize(11);
     }
 
     private GrpcTransport started(GrpcTransportConfig config, LinkedBlockingQueue<Message> inbox) {
         GrpcTransport transport = new GrpcTransport(config);
         transports.add(transport);
-        transport.start(inbox::add);
+        transport.start(inbox::add, (index, term) -> java.util.Optional.empty());
         return transport;
     }
 

@@ -86,7 +86,7 @@ class GrpcTransportTlsTest {
     private GrpcTransport started(GrpcTransportConfig config, LinkedBlockingQueue<Message> inbox) {
         GrpcTransport transport = new GrpcTransport(config);
         transports.add(transport);
-        transport.start(inbox::add);
+        transport.start(inbox::add, (index, term) -> java.util.Optional.empty());
         return transport;
     }
 

@@ -39,12 +39,10 @@ final class SampleMessages {
                 new AppendEntries(5, from, to, 43, 5, List.of(), 43, 0),
                 new AppendEntriesResponse(5, from, to, true, 43, 0, 7),
                 new AppendEntriesResponse(5, from, to, false, 0, 12, 0),
-                new InstallSnapshot(5, from, to, new SnapshotMeta(100, 4, CONFIGURATION), 512,
-                        new byte[] {1, 2, 3, (byte) 0xff}, false, 2048),
-                new InstallSnapshot(5, from, to, new SnapshotMeta(100, 4, CONFIGURATION), 2044,
-                        new byte[] {9, 9, 9, 9}, true, 2048),
-                new InstallSnapshotResponse(5, from, to, 100, 1024, false, false),
-                new InstallSnapshotResponse(5, from, to, 100, 0, true, true),
+                new InstallSnapshot(5, from, to, new SnapshotMeta(100, 4, CONFIGURATION)),
+                new InstallSnapshotResponse(5, from, to, 100, false, false),
+                new InstallSnapshotResponse(5, from, to, 100, true, false),
+                new InstallSnapshotResponse(5, from, to, 100, false, true),
                 new TimeoutNow(5, from, to));
     }
 }

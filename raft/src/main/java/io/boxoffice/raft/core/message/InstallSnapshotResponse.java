@@ -1,12 +1,10 @@
 package io.boxoffice.raft.core.message;
 
 /**
- * Reply to {@link InstallSnapshot}.
- *
- * @param nextOffset offset of the next chunk the follower expects
- * @param done       the whole snapshot was received and handed to the application
- * @param rejected   the follower could not use the chunk (for example it expected another offset)
+ * Reply to {@link InstallSnapshot}: the follower copies the snapshot ({@code done} and {@code rejected}
+ * both false: keep waiting), has installed it or already had everything it covers ({@code done}), or
+ * could not copy it ({@code rejected}: the leader offers its latest snapshot again after a timeout).
  */
-public record InstallSnapshotResponse(long term, String from, String to, long snapshotIndex, long nextOffset,
-                                      boolean done, boolean rejected) implements Message {
+public record InstallSnapshotResponse(long term, String from, String to, long snapshotIndex, boolean done,
+                                      boolean rejected) implements Message {
 }
