@@ -2,12 +2,15 @@ package io.boxoffice.booking.api;
 
 import io.boxoffice.booking.app.BookingQueries;
 import io.boxoffice.booking.app.CommandGateway;
+import io.boxoffice.booking.app.CommandMapper;
+import io.boxoffice.booking.app.views.PublicViews;
+import io.boxoffice.booking.domain.CommandOutcome;
+import io.boxoffice.proto.replicated.v1.Command;
+import io.boxoffice.raft.server.ReadConsistency;
 import io.boxoffice.booking.app.CommandStamper;
 import io.boxoffice.booking.auth.Caller;
 import io.boxoffice.booking.app.UserRegistration;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
-import io.boxoffice.proto.booking.v1.Command;
-import io.boxoffice.proto.booking.v1.CommandResult;
 import io.boxoffice.proto.v1.AdminServiceGrpc;
 import io.boxoffice.proto.v1.Booking;
 import io.boxoffice.proto.v1.CreateMovieRequest;
@@ -64,8 +67,10 @@ public class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.createMovie(request);
-            return submit(stamper.forCaller(caller, request.getIdempotencyKey()).setCreateMovie(request).build(),
-                    CommandResult::getMovie);
+            return submit(command(caller, request.getIdempotencyKey(), "CreateMovie",
+                    request.toBuilder().clearIdempotencyKey().build())
+                    .setCreateMovie(CommandMapper.createMovie(request)).build(),
+                    outcome -> PublicViews.movie(outcome.movie()));
         });
     }
 
@@ -74,8 +79,10 @@ public class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.updateMovie(request);
-            return submit(stamper.forCaller(caller, request.getIdempotencyKey()).setUpdateMovie(request).build(),
-                    CommandResult::getMovie);
+            return submit(command(caller, request.getIdempotencyKey(), "UpdateMovie",
+                    request.toBuilder().clearIdempotencyKey().build())
+                    .setUpdateMovie(CommandMapper.updateMovie(request)).build(),
+                    outcome -> PublicViews.movie(outcome.movie()));
         });
     }
 
@@ -84,8 +91,10 @@ public class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.createScreen(request);
-            return submit(stamper.forCaller(caller, request.getIdempotencyKey()).setCreateScreen(request).build(),
-                    CommandResult::getScreen);
+            return submit(command(caller, request.getIdempotencyKey(), "CreateScreen",
+                    request.toBuilder().clearIdempotencyKey().build())
+                    .setCreateScreen(CommandMapper.createScreen(request)).build(),
+                    outcome -> PublicViews.screen(outcome.screen()));
         });
     }
 
@@ -94,8 +103,10 @@ public class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.updateScreen(request);
-            return submit(stamper.forCaller(caller, request.getIdempotencyKey()).setUpdateScreen(request).build(),
-                    CommandResult::getScreen);
+            return submit(command(caller, request.getIdempotencyKey(), "UpdateScreen",
+                    request.toBuilder().clearIdempotencyKey().build())
+                    .setUpdateScreen(CommandMapper.updateScreen(request)).build(),
+                    outcome -> PublicViews.screen(outcome.screen()));
         });
     }
 
@@ -104,8 +115,9 @@ public class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.createShow(request);
-            return submit(stamper.forCaller(caller, request.getIdempotencyKey()).setCreateShow(request).build(),
-                    CommandResult::getShow);
+            return showView(gateway.submit(command(caller, request.getIdempotencyKey(), "CreateShow",
+                    request.toBuilder().clearIdempotencyKey().build())
+                    .setCreateShow(CommandMapper.createShow(request)).build()));
         });
     }
 
@@ -114,9 +126,16 @@ public class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.updateShow(request);
-            return submit(stamper.forCaller(caller, request.getIdempotencyKey()).setUpdateShow(request).build(),
-                    CommandResult::getShow);
+            return showView(gateway.submit(command(caller, request.getIdempotencyKey(), "UpdateShow",
+                    request.toBuilder().clearIdempotencyKey().build())
+                    .setUpdateShow(CommandMapper.updateShow(request)).build()));
         });
+    }
+
+    /** A show as the catalogue lists it (with live seat counts), read on this node once it is applied. */
+    private CompletableFuture<Show> showView(CompletableFuture<CommandOutcome> proposal) {
+        return proposal.thenCompose(outcome -> gateway.read(() -> queries.show(outcome.show().getId()).orElseThrow(),
+                ReadConsistency.STALE));
     }
 
     @Override
@@ -135,16 +154,23 @@ public class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.refundBooking(request);
-            return submit(stamper.forCaller(caller, request.getIdempotencyKey()).setAdminRefund(request).build(),
-                    CommandResult::getBooking).whenComplete((booking, failure) -> {
-                        if (failure == null) {
+            return submit(command(caller, request.getIdempotencyKey(), "RefundBooking",
+                    request.toBuilder().clearIdempotencyKey().build())
+                    .setAdminRefund(CommandMapper.adminRefund(request)).build(),
+                    outcome -> {
+                        if (!outcome.remembered()) {
                             metrics.refund("admin");
                         }
+                        return PublicViews.booking(outcome.booking(), outcome.labels(), java.util.List.of());
                     });
         });
     }
 
-    private <T> CompletableFuture<T> submit(Command command, Function<CommandResult, T> pick) {
-        return gateway.submit(command).thenApply(pick);
+    private Command.Builder command(Caller caller, String key, String method, com.google.protobuf.MessageLite request) {
+        return stamper.forCaller(caller, key, method, request);
+    }
+
+    private <T> CompletableFuture<T> submit(Command command, Function<CommandOutcome, T> view) {
+        return gateway.submit(command).thenApply(view);
     }
 }

@@ -6,8 +6,9 @@ import io.boxoffice.booking.app.CommandStamper;
 import io.boxoffice.booking.app.PaymentFlow;
 import io.boxoffice.booking.auth.Caller;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
-import io.boxoffice.proto.booking.v1.Command;
-import io.boxoffice.proto.booking.v1.CommandResult;
+import io.boxoffice.booking.app.CommandMapper;
+import io.boxoffice.booking.app.views.PublicViews;
+import io.boxoffice.booking.domain.CommandOutcome;
 import io.boxoffice.proto.v1.BookSeatsRequest;
 import io.boxoffice.proto.v1.Booking;
 import io.boxoffice.proto.v1.BookingServiceGrpc;
@@ -26,7 +27,6 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import jakarta.inject.Inject;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code boxoffice.v1.BookingService}: holds, payments, bookings. A user sees only their own holds and
@@ -55,9 +55,11 @@ public class BookingGrpcService extends BookingServiceGrpc.BookingServiceImplBas
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.holdSeats(request);
-            Command command = stamper.forCaller(caller, request.getIdempotencyKey()).setHoldSeats(request).build();
-            return gateway.submit(command).whenComplete((result, failure) ->
-                    metrics.hold(failure == null ? "created" : "rejected")).thenApply(CommandResult::getHold);
+            return gateway.submit(stamper.forCaller(caller, request.getIdempotencyKey(), "HoldSeats",
+                            request.toBuilder().clearIdempotencyKey().build())
+                            .setHoldSeats(CommandMapper.holdSeats(request)).build())
+                    .whenComplete((outcome, failure) -> metrics.hold(failure == null ? "created" : "rejected"))
+                    .thenApply(BookingGrpcService::holdView);
         });
     }
 
@@ -66,12 +68,14 @@ public class BookingGrpcService extends BookingServiceGrpc.BookingServiceImplBas
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.extendHold(request);
-            Command command = stamper.forCaller(caller, request.getIdempotencyKey()).setExtendHold(request).build();
-            return gateway.submit(command).whenComplete((result, failure) -> {
-                if (failure == null) {
-                    metrics.hold("extended");
-                }
-            }).thenApply(CommandResult::getHold);
+            return gateway.submit(stamper.forCaller(caller, request.getIdempotencyKey(), "ExtendHold",
+                            request.toBuilder().clearIdempotencyKey().build())
+                            .setExtendHold(CommandMapper.extendHold(request)).build())
+                    .whenComplete((outcome, failure) -> {
+                        if (failure == null) {
+                            metrics.hold("extended");
+                        }
+                    }).thenApply(BookingGrpcService::holdView);
         });
     }
 
@@ -80,13 +84,19 @@ public class BookingGrpcService extends BookingServiceGrpc.BookingServiceImplBas
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.releaseHold(request);
-            Command command = stamper.forCaller(caller, request.getIdempotencyKey()).setReleaseHold(request).build();
-            return gateway.submit(command).whenComplete((result, failure) -> {
-                if (failure == null) {
-                    metrics.hold("released");
-                }
-            }).thenApply(CommandResult::getHold);
+            return gateway.submit(stamper.forCaller(caller, request.getIdempotencyKey(), "ReleaseHold",
+                            request.toBuilder().clearIdempotencyKey().build())
+                            .setReleaseHold(CommandMapper.releaseHold(request)).build())
+                    .whenComplete((outcome, failure) -> {
+                        if (failure == null) {
+                            metrics.hold("released");
+                        }
+                    }).thenApply(BookingGrpcService::holdView);
         });
+    }
+
+    private static Hold holdView(CommandOutcome outcome) {
+        return PublicViews.hold(outcome.hold(), java.util.List.of(), System.currentTimeMillis());
     }
 
     @Override
@@ -142,15 +152,17 @@ public class BookingGrpcService extends BookingServiceGrpc.BookingServiceImplBas
         Caller caller = Calls.caller();
         calls.unary(request, observer, () -> {
             validator.cancelBooking(request);
-            Command command = stamper.forCaller(caller, request.getIdempotencyKey()).setCancelBooking(request)
-                    .build();
-            CompletableFuture<CommandResult> result = gateway.submit(command);
-            return result.whenComplete((done, failure) -> {
-                if (failure == null) {
-                    metrics.booking("cancelled");
-                    metrics.refund(done.getBooking().getRefunded().getAmountMinor() > 0 ? "cancellation" : "none");
-                }
-            }).thenApply(CommandResult::getBooking);
+            return gateway.submit(stamper.forCaller(caller, request.getIdempotencyKey(), "CancelBooking",
+                            request.toBuilder().clearIdempotencyKey().build())
+                            .setCancelBooking(CommandMapper.cancelBooking(request)).build())
+                    .thenApply(outcome -> {
+                        Booking booking = PublicViews.booking(outcome.booking(), outcome.labels(), java.util.List.of());
+                        if (!outcome.remembered()) {
+                            metrics.booking("cancelled");
+                            metrics.refund(booking.getRefunded().getAmountMinor() > 0 ? "cancellation" : "none");
+                        }
+                        return booking;
+                    });
         });
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import io.boxoffice.booking.domain.FieldLimits;
 import java.util.regex.Pattern;
 
 /**
@@ -17,13 +18,11 @@ final class Checks {
 
     /** "A1" .. "Z60": a row letter and a seat number without leading zero. */
     static final Pattern SEAT_ID = Pattern.compile("[A-Z]([1-9][0-9]?)");
-    static final int MAX_SEAT_NUMBER = 60;
+    static final int MAX_SEAT_NUMBER = FieldLimits.SEATS_PER_ROW_MAX;
     static final Pattern ROW = Pattern.compile("[A-Z]");
     /** Ids the state machine makes: a three-letter kind, '_', then 1..64 of [A-Za-z0-9_-]. */
-    static final Pattern ID_BODY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    static final Pattern CATEGORY = Pattern.compile("[a-z0-9_-]{1,32}");
-    static final Pattern USERNAME = Pattern.compile("[a-z0-9._-]{3,32}");
-    static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    static final Pattern ID_BODY = FieldLimits.ID_BODY;
+    static final Pattern CURRENCY = FieldLimits.CURRENCY;
     static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]+");
 
     private final List<InvalidArgument.Violation> violations = new ArrayList<>();
@@ -123,7 +122,6 @@ final class Checks {
     }
 
     static String abbreviate(String value) {
-        String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-        return shown.replaceAll("\\p{Cntrl}", "?");
+        return FieldLimits.echo(value);
     }
 }

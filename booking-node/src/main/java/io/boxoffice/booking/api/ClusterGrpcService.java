@@ -6,6 +6,8 @@ import io.boxoffice.booking.cluster.ClusterNode;
 import io.boxoffice.proto.v1.AddMemberRequest;
 import io.boxoffice.proto.v1.ClusterServiceGrpc;
 import io.boxoffice.proto.v1.ClusterStatus;
+import io.boxoffice.proto.v1.ClusterServiceGrpc;
+import io.boxoffice.proto.v1.GetNodeStatusRequest;
 import io.boxoffice.proto.v1.GetClusterStatusRequest;
 import io.boxoffice.proto.v1.NodeRole;
 import io.boxoffice.proto.v1.NodeStatus;
@@ -23,6 +25,8 @@ import io.boxoffice.raft.server.ReadConsistency;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -43,44 +47,103 @@ public class ClusterGrpcService extends ClusterServiceGrpc.ClusterServiceImplBas
     CommandGateway gateway;
     @Inject
     BookingQueries queries;
+    @Inject
+    Forwarder forwarder;
+
+    /** How long the leader waits for each member's own status. */
+    static final long MEMBER_STATUS_DEADLINE_MILLIS = 1_000;
 
     @Override
     public void getClusterStatus(GetClusterStatusRequest request, StreamObserver<ClusterStatus> observer) {
-        calls.unary(request, observer, () -> clusterStatus(true));
+        Forwarder.Route route = Forwarder.route();
+        calls.unary(request, observer, () -> clusterStatus(route, true));
     }
 
-    /** With {@code fromLeader}, a follower that knows the leader has the request forwarded there. */
-    private CompletableFuture<ClusterStatus> clusterStatus(boolean fromLeader) {
+    @Override
+    public void getNodeStatus(GetNodeStatusRequest request, StreamObserver<NodeStatus> observer) {
+        calls.unary(request, observer, this::ownStatus);
+    }
+
+    /** This node as it sees itself: Raft status and the state hash at its applied index (read on the driver). */
+    private CompletableFuture<NodeStatus> ownStatus() {
+        return gateway.read(() -> {
+            RaftStatus status = node.status().orElseThrow(() -> new ClusterNode.NodeUnavailableException(
+                    "node " + node.nodeId() + " is not running Raft yet"));
+            BookingQueries.StateHash hash = queries.stateHash();
+            boolean voter = status.configuration().isVoter(status.id());
+            return NodeStatus.newBuilder().setId(status.id())
+                    .setAddress(status.configuration().member(status.id()).map(Member::address).orElse(""))
+                    .setRole(roleOf(status.role(), voter)).setTerm(status.term())
+                    .setLeaderId(status.leaderId() == null ? "" : status.leaderId())
+                    .setCommitIndex(status.commitIndex()).setAppliedIndex(hash.appliedIndex())
+                    .setVoter(voter).setLastIndex(status.lastIndex()).setSnapshotIndex(status.snapshotIndex())
+                    .setStateHash(hash.hash()).build();
+        }, ReadConsistency.STALE);
+    }
+
+    /**
+     * The leader's view of the cluster with each member's own status. With {@code fromLeader}, a follower
+     * that knows the leader has the request forwarded there.
+     */
+    private CompletableFuture<ClusterStatus> clusterStatus(Forwarder.Route route, boolean fromLeader) {
         RaftStatus status = node.status().orElseThrow(() -> new ClusterNode.NodeUnavailableException(
                 "node " + node.nodeId() + " is not running Raft yet"));
         if (fromLeader && status.role() != Role.LEADER && status.leaderId() != null) {
             throw new NotLeaderException(node.nodeId(), status.leaderId());
         }
-        return gateway.read(queries::stateHash, ReadConsistency.STALE).thenApply(hash -> describe(status, hash));
+        Map<String, CompletableFuture<NodeStatus>> asked = new LinkedHashMap<>();
+        for (Member member : status.configuration().members()) {
+            asked.put(member.id(), member.id().equals(status.id()) ? ownStatus()
+                    : forwarder.ask(route, member.id(), ClusterServiceGrpc.getGetNodeStatusMethod(),
+                            GetNodeStatusRequest.getDefaultInstance(), MEMBER_STATUS_DEADLINE_MILLIS));
+        }
+        return CompletableFuture.allOf(asked.values().stream().map(future -> future.exceptionally(error -> null))
+                        .toArray(CompletableFuture[]::new))
+                .thenApply(done -> describe(status, asked));
     }
 
-    private ClusterStatus describe(RaftStatus status, String stateHash) {
+    private ClusterStatus describe(RaftStatus status, Map<String, CompletableFuture<NodeStatus>> asked) {
         ClusterStatus.Builder cluster = ClusterStatus.newBuilder().setClusterId(node.clusterId())
                 .setLeaderId(status.leaderId() == null ? "" : status.leaderId()).setTerm(status.term())
                 .setReportingNodeId(node.nodeId());
         for (Member member : status.configuration().members()) {
             NodeStatus.Builder entry = NodeStatus.newBuilder().setId(member.id()).setAddress(member.address())
-                    .setVoter(member.voter()).setTerm(status.term()).setLeaderId(cluster.getLeaderId());
-            if (member.id().equals(status.id())) {
-                entry.setRole(roleOf(status.role(), member.voter())).setCommitIndex(status.commitIndex())
-                        .setAppliedIndex(status.appliedIndex()).setMatchIndex(status.lastIndex())
-                        .setStateHash(stateHash);
+                    .setVoter(member.voter());
+            CompletableFuture<NodeStatus> answer = asked.get(member.id());
+            NodeStatus own = answer.isCompletedExceptionally() ? null : answer.join();
+            if (own != null) {
+                entry.setRole(own.getRole()).setTerm(own.getTerm()).setLeaderId(own.getLeaderId())
+                        .setCommitIndex(own.getCommitIndex()).setAppliedIndex(own.getAppliedIndex())
+                        .setLastIndex(own.getLastIndex()).setSnapshotIndex(own.getSnapshotIndex())
+                        .setStateHash(own.getStateHash());
             } else {
-                status.peers().stream().filter(peer -> peer.id().equals(member.id())).findFirst().ifPresentOrElse(
-                        peer -> entry.setRole(!peer.recentlyActive() ? NodeRole.NODE_ROLE_UNREACHABLE
-                                        : member.voter() ? NodeRole.NODE_ROLE_FOLLOWER : NodeRole.NODE_ROLE_LEARNER)
-                                .setMatchIndex(peer.matchIndex())
-                                .setLag(Math.max(0, status.lastIndex() - peer.matchIndex())),
-                        () -> entry.setRole(NodeRole.NODE_ROLE_UNSPECIFIED));
+                entry.setRole(NodeRole.NODE_ROLE_UNREACHABLE).setError(describe(answer));
+            }
+            if (member.id().equals(status.id())) {
+                entry.setMatchIndex(status.lastIndex());
+            } else {
+                status.peers().stream().filter(peer -> peer.id().equals(member.id())).findFirst().ifPresent(peer -> {
+                    entry.setMatchIndex(peer.matchIndex()).setLag(Math.max(0, status.lastIndex() - peer.matchIndex()));
+                    if (own == null && peer.recentlyActive()) {
+                        // The leader hears from it, its client port did not answer: say what Raft knows.
+                        entry.setRole(member.voter() ? NodeRole.NODE_ROLE_FOLLOWER : NodeRole.NODE_ROLE_LEARNER);
+                    }
+                });
             }
             cluster.addNodes(entry);
         }
         return cluster.build();
+    }
+
+    private static String describe(CompletableFuture<NodeStatus> failed) {
+        try {
+            failed.join();
+            return "";
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return io.boxoffice.booking.domain.FieldLimits.echo(cause.getMessage() == null ? cause.toString()
+                    : cause.getMessage());
+        }
     }
 
     private static NodeRole roleOf(Role role, boolean voter) {
@@ -100,7 +163,7 @@ public class ClusterGrpcService extends ClusterServiceGrpc.ClusterServiceImplBas
                                    StreamObserver<TransferLeadershipResponse> observer) {
         calls.unary(request, observer, () -> {
             validator.transferLeadership(request);
-            RaftServer server = server();
+            RaftServer<?> server = server();
             String previous = server.status().leaderId();
             String target = request.getTargetNodeId().isEmpty() ? null : request.getTargetNodeId();
             return refusedAsPrecondition(server.transferLeadership(target)).thenApplyAsync(done ->
@@ -111,19 +174,21 @@ public class ClusterGrpcService extends ClusterServiceGrpc.ClusterServiceImplBas
 
     @Override
     public void addMember(AddMemberRequest request, StreamObserver<ClusterStatus> observer) {
+        Forwarder.Route route = Forwarder.route();
         calls.unary(request, observer, () -> {
             validator.addMember(request);
             return refusedAsPrecondition(server().addLearner(request.getNodeId(), request.getAddress()))
-                    .thenComposeAsync(done -> clusterStatus(false), gateway.completions());
+                    .thenComposeAsync(done -> clusterStatus(route, false), gateway.completions());
         });
     }
 
     @Override
     public void removeMember(RemoveMemberRequest request, StreamObserver<ClusterStatus> observer) {
+        Forwarder.Route route = Forwarder.route();
         calls.unary(request, observer, () -> {
             validator.removeMember(request);
             return refusedAsPrecondition(server().removeMember(request.getNodeId()))
-                    .thenComposeAsync(done -> clusterStatus(false), gateway.completions());
+                    .thenComposeAsync(done -> clusterStatus(route, false), gateway.completions());
         });
     }
 
@@ -145,7 +210,7 @@ public class ClusterGrpcService extends ClusterServiceGrpc.ClusterServiceImplBas
         });
     }
 
-    private RaftServer server() {
+    private RaftServer<?> server() {
         return node.server().orElseThrow(() -> new ClusterNode.NodeUnavailableException(
                 "node " + node.nodeId() + " is not running Raft yet"));
     }

@@ -94,6 +94,47 @@ public class Forwarder {
         return result;
     }
 
+    /**
+     * Calls {@code method} on the member {@code memberId} itself (not forwarded further), with the caller's
+     * token, within {@code deadlineMillis}; fails when the member's endpoint is unknown or it does not answer.
+     */
+    public <Q, R> CompletableFuture<R> ask(Route route, String memberId, MethodDescriptor<Q, R> method, Q request,
+                                           long deadlineMillis) {
+        var endpoint = node.clientEndpointOf(memberId);
+        if (endpoint.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no client endpoint known for "
+                    + memberId));
+        }
+        Metadata headers = new Metadata();
+        if (route.authorization() != null) {
+            headers.put(AuthInterceptor.AUTHORIZATION, route.authorization());
+        }
+        headers.put(AuthInterceptor.FORWARDED_BY, node.nodeId());
+        ClientCall<Q, R> call = ClientInterceptors.intercept(channel(endpoint.get()),
+                MetadataUtils.newAttachHeadersInterceptor(headers)).newCall(method, CallOptions.DEFAULT
+                .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS));
+        CompletableFuture<R> result = new CompletableFuture<>();
+        ClientCalls.asyncUnaryCall(call, request, new StreamObserver<>() {
+            @Override
+            public void onNext(R value) {
+                result.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                result.completeExceptionally(error);
+            }
+
+            @Override
+            public void onCompleted() {
+                if (!result.isDone()) {
+                    result.completeExceptionally(new IllegalStateException(memberId + " sent no response"));
+                }
+            }
+        });
+        return result;
+    }
+
     private synchronized ManagedChannel channel(String endpoint) {
         ManagedChannel channel = channels.get(endpoint);
         if (channel != null && !channel.isShutdown()) {

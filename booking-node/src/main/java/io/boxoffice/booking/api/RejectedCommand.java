@@ -1,17 +1,17 @@
 package io.boxoffice.booking.api;
 
-import io.boxoffice.proto.booking.v1.Rejection;
+import io.boxoffice.proto.replicated.v1.RejectionRecord;
 
-/** The state machine rejected a command; carried through futures to the gRPC layer. */
+/** The state machine refused a command; carried through futures to the gRPC layer. */
 public final class RejectedCommand extends RuntimeException {
-    private final Rejection rejection;
+    private final transient RejectionRecord rejection;
 
-    public RejectedCommand(Rejection rejection) {
+    public RejectedCommand(RejectionRecord rejection) {
         super(rejection.getCode() + ": " + rejection.getMessage(), null, false, false);
         this.rejection = rejection;
     }
 
-    public Rejection rejection() {
+    public RejectionRecord rejection() {
         return rejection;
     }
 }

@@ -4,13 +4,13 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
-import io.boxoffice.proto.booking.v1.Rejection;
+import io.boxoffice.proto.replicated.v1.RejectionRecord;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
 /**
- * Maps a state-machine {@link Rejection} and a validation {@link InvalidArgument} to gRPC statuses.
+ * Maps a state-machine {@link RejectionRecord} and a validation {@link InvalidArgument} to gRPC statuses.
  * Besides the readable message, the status carries {@code google.rpc} details (ErrorInfo with the taken
  * seats, BadRequest with the field), which rich clients decode from {@code grpc-status-details-bin}, and a
  * plain {@code x-boxoffice-taken-seats} trailer that grpcurl shows as is.
@@ -26,7 +26,7 @@ public final class Rejections {
     private Rejections() {
     }
 
-    public static StatusRuntimeException toStatus(Rejection rejection) {
+    public static StatusRuntimeException toStatus(RejectionRecord rejection) {
         Code code = switch (rejection.getCode()) {
             case REJECTION_CODE_INVALID_ARGUMENT -> Code.INVALID_ARGUMENT;
             case REJECTION_CODE_NOT_FOUND -> Code.NOT_FOUND;
@@ -34,7 +34,6 @@ public final class Rejections {
             case REJECTION_CODE_PERMISSION_DENIED -> Code.PERMISSION_DENIED;
             case REJECTION_CODE_ALREADY_EXISTS -> Code.ALREADY_EXISTS;
             case REJECTION_CODE_RESOURCE_EXHAUSTED -> Code.RESOURCE_EXHAUSTED;
-            case REJECTION_CODE_UNAVAILABLE -> Code.UNAVAILABLE;
             case REJECTION_CODE_UNSPECIFIED, UNRECOGNIZED -> Code.INTERNAL;
         };
         ErrorInfo.Builder info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(rejection.getCode().name());
@@ -44,6 +43,9 @@ public final class Rejections {
         if (!rejection.getRefundedPaymentId().isEmpty()) {
             info.putMetadata("refunded_payment_id", rejection.getRefundedPaymentId());
             info.putMetadata("refund_id", rejection.getRefundId());
+        }
+        if (!rejection.getVoidedPaymentId().isEmpty()) {
+            info.putMetadata("voided_payment_id", rejection.getVoidedPaymentId());
         }
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
                 .setMessage(rejection.getMessage()).addDetails(Any.pack(info.build()));

@@ -1,6 +1,7 @@
 package io.boxoffice.booking.api;
 
 import io.boxoffice.booking.config.BoxofficeConfig;
+import io.boxoffice.booking.domain.FieldLimits;
 import io.boxoffice.proto.v1.AddMemberRequest;
 import io.boxoffice.proto.v1.AskRequest;
 import io.boxoffice.proto.v1.BestAvailable;
@@ -47,10 +48,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class RequestValidator {
 
-    static final int MAX_PASSWORD_LENGTH = 128;
-    static final int MAX_GENRES = 20;
-    static final int MAX_PAGE_TOKEN_LENGTH = 200;
-    static final int MAX_PAGE_SIZE = 500;
     private static final Pattern CARD_NUMBER = Pattern.compile("[0-9]{12,19}");
     private static final Pattern CVC = Pattern.compile("[0-9]{3,4}");
     private static final Pattern MEMBER_ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -59,22 +56,22 @@ public class RequestValidator {
     BoxofficeConfig config;
 
     private int maxKey() {
-        return config.limits().maxIdempotencyKeyLength();
+        return FieldLimits.IDEMPOTENCY_KEY_LENGTH_MAX;
     }
 
     public void login(LoginRequest request) {
         Checks checks = new Checks();
-        checks.text("username", request.getUsername(), 1, 32);
-        checks.text("password", request.getPassword(), 1, MAX_PASSWORD_LENGTH);
+        checks.text("username", request.getUsername(), 1, FieldLimits.USERNAME_LENGTH_MAX);
+        checks.text("password", request.getPassword(), 1, FieldLimits.PASSWORD_LENGTH_MAX);
         checks.done();
     }
 
     public void createUser(CreateUserRequest request) {
         Checks checks = new Checks();
-        if (!Checks.USERNAME.matcher(request.getUsername()).matches()) {
+        if (!FieldLimits.USERNAME.matcher(request.getUsername()).matches()) {
             checks.fail("username", "must be 3..32 characters of a-z, 0-9, '.', '_', '-'");
         }
-        checks.text("password", request.getPassword(), 8, MAX_PASSWORD_LENGTH);
+        checks.text("password", request.getPassword(), FieldLimits.PASSWORD_LENGTH_MIN, FieldLimits.PASSWORD_LENGTH_MAX);
         for (int i = 0; i < request.getRolesCount(); i++) {
             String role = request.getRoles(i);
             if (!role.equals("user") && !role.equals("admin")) {
@@ -93,10 +90,10 @@ public class RequestValidator {
 
     public void createMovie(CreateMovieRequest request) {
         Checks checks = new Checks();
-        checks.text("title", request.getTitle(), 1, 200);
-        checks.text("description", request.getDescription(), 0, 4000);
-        checks.range("duration_minutes", request.getDurationMinutes(), 1, 1000);
-        checks.text("age_rating", request.getAgeRating(), 0, 32);
+        checks.text("title", request.getTitle(), 1, FieldLimits.TITLE_LENGTH_MAX);
+        checks.text("description", request.getDescription(), 0, FieldLimits.DESCRIPTION_LENGTH_MAX);
+        checks.range("duration_minutes", request.getDurationMinutes(), 1, FieldLimits.DURATION_MINUTES_MAX);
+        checks.text("age_rating", request.getAgeRating(), 0, FieldLimits.AGE_RATING_LENGTH_MAX);
         genres(checks, request.getGenresList());
         checks.idempotencyKey("idempotency_key", request.getIdempotencyKey(), maxKey());
         checks.done();
@@ -106,16 +103,16 @@ public class RequestValidator {
         Checks checks = new Checks();
         checks.id("movie_id", request.getMovieId(), "mov_");
         if (request.hasTitle()) {
-            checks.text("title", request.getTitle(), 1, 200);
+            checks.text("title", request.getTitle(), 1, FieldLimits.TITLE_LENGTH_MAX);
         }
         if (request.hasDescription()) {
-            checks.text("description", request.getDescription(), 0, 4000);
+            checks.text("description", request.getDescription(), 0, FieldLimits.DESCRIPTION_LENGTH_MAX);
         }
         if (request.hasDurationMinutes()) {
-            checks.range("duration_minutes", request.getDurationMinutes(), 1, 1000);
+            checks.range("duration_minutes", request.getDurationMinutes(), 1, FieldLimits.DURATION_MINUTES_MAX);
         }
         if (request.hasAgeRating()) {
-            checks.text("age_rating", request.getAgeRating(), 0, 32);
+            checks.text("age_rating", request.getAgeRating(), 0, FieldLimits.AGE_RATING_LENGTH_MAX);
         }
         genres(checks, request.getGenresList());
         checks.idempotencyKey("idempotency_key", request.getIdempotencyKey(), maxKey());
@@ -123,18 +120,18 @@ public class RequestValidator {
     }
 
     private static void genres(Checks checks, List<String> genres) {
-        if (genres.size() > MAX_GENRES) {
-            checks.fail("genres", "at most " + MAX_GENRES + " genres");
+        if (genres.size() > FieldLimits.GENRES_MAX) {
+            checks.fail("genres", "at most " + FieldLimits.GENRES_MAX + " genres");
             return;
         }
         for (int i = 0; i < genres.size(); i++) {
-            checks.text("genres[" + i + "]", genres.get(i), 1, 50);
+            checks.text("genres[" + i + "]", genres.get(i), 1, FieldLimits.GENRE_LENGTH_MAX);
         }
     }
 
     public void createScreen(CreateScreenRequest request) {
         Checks checks = new Checks();
-        checks.text("name", request.getName(), 1, 100);
+        checks.text("name", request.getName(), 1, FieldLimits.SCREEN_NAME_LENGTH_MAX);
         if (!request.hasLayout()) {
             checks.fail("layout", "is required");
         } else {
@@ -148,7 +145,7 @@ public class RequestValidator {
         Checks checks = new Checks();
         checks.id("screen_id", request.getScreenId(), "scr_");
         if (request.hasName()) {
-            checks.text("name", request.getName(), 1, 100);
+            checks.text("name", request.getName(), 1, FieldLimits.SCREEN_NAME_LENGTH_MAX);
         }
         if (request.hasLayout()) {
             layout(checks, request.getLayout());
@@ -158,8 +155,8 @@ public class RequestValidator {
     }
 
     private static void layout(Checks checks, ScreenLayout layout) {
-        checks.range("layout.row_count", layout.getRowCount(), 1, 26);
-        checks.range("layout.seats_per_row", layout.getSeatsPerRow(), 1, Checks.MAX_SEAT_NUMBER);
+        checks.range("layout.row_count", layout.getRowCount(), 1, FieldLimits.ROWS_MAX);
+        checks.range("layout.seats_per_row", layout.getSeatsPerRow(), 1, FieldLimits.SEATS_PER_ROW_MAX);
         if (!checks.ok()) {
             return;
         }
@@ -172,7 +169,7 @@ public class RequestValidator {
         for (int i = 0; i < layout.getCategoriesCount(); i++) {
             SeatCategory category = layout.getCategories(i);
             String field = "layout.categories[" + i + "]";
-            if (!Checks.CATEGORY.matcher(category.getName()).matches()) {
+            if (!FieldLimits.CATEGORY.matcher(category.getName()).matches()) {
                 checks.fail(field + ".name", "must be 1..32 characters of a-z, 0-9, '_', '-'");
             } else if (!names.add(category.getName())) {
                 checks.fail(field + ".name", "category '" + category.getName() + "' is defined twice");
@@ -221,9 +218,7 @@ public class RequestValidator {
         Checks checks = new Checks();
         checks.id("movie_id", request.getMovieId(), "mov_");
         checks.id("screen_id", request.getScreenId(), "scr_");
-        if (request.getStartsAtMillis() <= 0) {
-            checks.fail("starts_at_millis", "is required (milliseconds since the epoch, in the future)");
-        }
+        startsAt(checks, request.getStartsAtMillis());
         checks.idempotencyKey("idempotency_key", request.getIdempotencyKey(), maxKey());
         checks.done();
     }
@@ -231,14 +226,23 @@ public class RequestValidator {
     public void updateShow(UpdateShowRequest request) {
         Checks checks = new Checks();
         checks.id("show_id", request.getShowId(), "shw_");
-        if (request.hasStartsAtMillis() && request.getStartsAtMillis() <= 0) {
-            checks.fail("starts_at_millis", "must be milliseconds since the epoch, in the future");
+        if (request.hasStartsAtMillis()) {
+            startsAt(checks, request.getStartsAtMillis());
         }
         if (!request.hasStartsAtMillis() && !request.getCancel()) {
             checks.fail("starts_at_millis", "nothing to change: set starts_at_millis or cancel");
         }
         checks.idempotencyKey("idempotency_key", request.getIdempotencyKey(), maxKey());
         checks.done();
+    }
+
+    /** A start time in the range the state machine accepts (start plus running time can never overflow). */
+    private static void startsAt(Checks checks, long startsAtMillis) {
+        if (startsAtMillis < FieldLimits.STARTS_AT_MILLIS_MIN || startsAtMillis > FieldLimits.STARTS_AT_MILLIS_MAX) {
+            checks.fail("starts_at_millis", "must be milliseconds since the epoch between "
+                    + java.time.Instant.ofEpochMilli(FieldLimits.STARTS_AT_MILLIS_MIN) + " and "
+                    + java.time.Instant.ofEpochMilli(FieldLimits.STARTS_AT_MILLIS_MAX) + ", in the future");
+        }
     }
 
     public void holdSeats(HoldSeatsRequest request) {
@@ -264,7 +268,7 @@ public class RequestValidator {
             checks.fail("seat_ids", "give either seat_ids or best_available, not both");
         } else if (hasBest) {
             checks.range("best_available.count", best.getCount(), 1, maxSeats);
-            if (!best.getCategory().isEmpty() && !Checks.CATEGORY.matcher(best.getCategory()).matches()) {
+            if (!best.getCategory().isEmpty() && !FieldLimits.CATEGORY.matcher(best.getCategory()).matches()) {
                 checks.fail("best_available.category", "must be a category name (a-z, 0-9, '_', '-') or empty");
             }
         } else {
@@ -307,7 +311,7 @@ public class RequestValidator {
         if (!CVC.matcher(payment.getCvc()).matches()) {
             checks.fail("payment.cvc", "must be 3 or 4 digits");
         }
-        checks.text("payment.cardholder_name", payment.getCardholderName(), 0, 100);
+        checks.text("payment.cardholder_name", payment.getCardholderName(), 0, FieldLimits.CARDHOLDER_NAME_LENGTH_MAX);
     }
 
     public void listMyBookings(ListMyBookingsRequest request) {
@@ -329,14 +333,14 @@ public class RequestValidator {
     }
 
     private static void paging(Checks checks, int pageSize, String pageToken) {
-        checks.range("page_size", pageSize, 0, MAX_PAGE_SIZE);
-        checks.text("page_token", pageToken, 0, MAX_PAGE_TOKEN_LENGTH);
+        checks.range("page_size", pageSize, 0, FieldLimits.PAGE_SIZE_MAX);
+        checks.text("page_token", pageToken, 0, FieldLimits.PAGE_TOKEN_LENGTH_MAX);
     }
 
     public void cancelBooking(CancelBookingRequest request) {
         Checks checks = new Checks();
         checks.id("booking_id", request.getBookingId(), "bkg_");
-        checks.text("reason", request.getReason(), 0, 500);
+        checks.text("reason", request.getReason(), 0, FieldLimits.REASON_LENGTH_MAX);
         checks.idempotencyKey("idempotency_key", request.getIdempotencyKey(), maxKey());
         checks.done();
     }
@@ -347,7 +351,7 @@ public class RequestValidator {
         if (request.hasAmount()) {
             checks.money("amount", request.getAmount());
         }
-        checks.text("reason", request.getReason(), 1, 500);
+        checks.text("reason", request.getReason(), 1, FieldLimits.REASON_LENGTH_MAX);
         checks.idempotencyKey("idempotency_key", request.getIdempotencyKey(), maxKey());
         checks.done();
     }

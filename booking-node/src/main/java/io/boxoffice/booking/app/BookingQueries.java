@@ -1,6 +1,6 @@
 package io.boxoffice.booking.app;
 
-import io.boxoffice.proto.booking.v1.UserRecord;
+import io.boxoffice.proto.replicated.v1.UserRecord;
 import io.boxoffice.proto.v1.Booking;
 import io.boxoffice.proto.v1.Hold;
 import io.boxoffice.proto.v1.ListBookingsResponse;
@@ -13,10 +13,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * What the application asks of the booking state. Every method runs on the Raft driver thread inside a
- * {@code RaftServer.read}, so it must be quick and must not block; results are immutable protobuf
- * messages, safe to hand to other threads. {@link DomainBookingQueries} answers them from the domain's
- * state machine.
+ * What the API asks of the booking state, as public messages. Every method runs on the Raft driver thread
+ * inside a {@code RaftServer.read}, so it must be quick and must not block; results are immutable
+ * protobuf messages, safe to hand to other threads. {@link DomainBookingQueries} answers them.
  */
 public interface BookingQueries {
 
@@ -32,7 +31,7 @@ public interface BookingQueries {
 
     Optional<Screen> screen(String screenId);
 
-    /** Shows in start-time order, optionally of one movie and starting after a time. */
+    /** Shows in start-time order, optionally of one movie and starting after a time (at most 1,000). */
     List<Show> shows(Optional<String> movieId, OptionalLong startsAfterMillis);
 
     Optional<Show> show(String showId);
@@ -40,6 +39,7 @@ public interface BookingQueries {
     /** The seat map with each seat's state; {@code mine} marks seats held or booked by {@code userId}. */
     Optional<SeatMap> seatMap(String showId, String userId);
 
+    /** One hold with its audit trail. */
     Optional<Hold> hold(String holdId);
 
     /** The user's active holds. */
@@ -55,15 +55,13 @@ public interface BookingQueries {
     ListBookingsResponse allBookings(Optional<String> showId, Optional<String> userId, int pageSize,
                                      String pageToken);
 
-    /** The result remembered for the user's idempotency key, if a command with it was applied. */
-    Optional<io.boxoffice.proto.booking.v1.CommandResult> rememberedResult(String userId, String idempotencyKey);
-
-    /** The idempotency key for the next payment attempt on this hold. */
-    String paymentKeyFor(String holdId);
-
     /** The earliest expiry among active holds, if any. */
     OptionalLong nextHoldExpiryMillis();
 
-    /** SHA-256 of the whole state, hex. */
-    String stateHash();
+    /** The state hash at the applied index (hex), and that index. */
+    StateHash stateHash();
+
+    /** A replica's state hash as of its applied index. */
+    record StateHash(long appliedIndex, String hash) {
+    }
 }

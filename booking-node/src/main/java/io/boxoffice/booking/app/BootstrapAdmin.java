@@ -4,7 +4,7 @@ import io.boxoffice.booking.auth.PasswordHasher;
 import io.boxoffice.booking.auth.PasswordWork;
 import io.boxoffice.booking.config.BoxofficeConfig;
 import io.boxoffice.booking.api.RejectedCommand;
-import io.boxoffice.proto.booking.v1.RegisterUser;
+import io.boxoffice.proto.replicated.v1.RegisterUser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -53,7 +53,7 @@ public class BootstrapAdmin {
         String username = config.auth().bootstrapAdminUsername();
         String password = readPassword(Path.of(config.auth().bootstrapAdminPasswordFile().get().trim()));
         return work.submit(() -> hasher.hash(password))
-                .thenCompose(hash -> gateway.submit(stamper.forSystem(IDEMPOTENCY_KEY)
+                .thenCompose(hash -> gateway.submit(stamper.forSystem(IDEMPOTENCY_KEY, "BootstrapAdmin/" + username)
                         .setRegisterUser(RegisterUser.newBuilder().setUsername(username).setPasswordHash(hash)
                                 .addRoles("user").addRoles("admin")).build()))
                 .handle((result, failure) -> {

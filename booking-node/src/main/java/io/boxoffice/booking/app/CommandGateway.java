@@ -1,13 +1,14 @@
 package io.boxoffice.booking.app;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.boxoffice.booking.api.GrpcErrors;
 import io.boxoffice.booking.api.RejectedCommand;
 import io.boxoffice.booking.cluster.ClusterNode;
 import io.boxoffice.booking.config.BoxofficeConfig;
+import io.boxoffice.booking.domain.CommandOutcome;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
-import io.boxoffice.proto.booking.v1.Command;
-import io.boxoffice.proto.booking.v1.CommandResult;
+import io.boxoffice.proto.replicated.v1.Command;
+import io.boxoffice.proto.replicated.v1.CommandBatch;
+import java.util.List;
 import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.errors.ProposalDroppedException;
 import io.boxoffice.raft.errors.ProposalRejectedException;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
 
 /**
  * The one way the application talks to the replicated state: proposes stamped {@link Command}s and
- * decodes their {@link CommandResult}, runs queries with the requested consistency. Bounds the requests
+ * hands back their {@link CommandOutcome}, runs queries with the requested consistency. Bounds the requests
  * in flight ({@code boxoffice.limits.max-requests-in-flight}), applies the request timeout and moves
  * completions off the Raft driver thread so no caller work ever runs there.
  */
@@ -63,12 +64,13 @@ public class CommandGateway {
     }
 
     /**
-     * Proposes {@code command} and completes with its result. A rejection completes the future
-     * exceptionally with {@link RejectedCommand}; Raft conditions with their typed exceptions.
+     * Proposes {@code command} and completes with its outcome. A refusal completes the future exceptionally
+     * with {@link RejectedCommand} unless {@code refusalsAsOutcomes} (the payment flow must see the
+     * outcome of a refused payment to void it); Raft conditions complete it with their typed exceptions.
      */
-    public CompletableFuture<CommandResult> submit(Command command) {
+    public CompletableFuture<CommandOutcome> submit(Command command, boolean refusalsAsOutcomes) {
         String type = command.getKindCase().name().toLowerCase(Locale.ROOT);
-        byte[] bytes = command.toByteArray();
+        byte[] bytes = CommandBatch.newBuilder().addCommands(command).build().toByteArray();
         if (bytes.length > config.raft().maxCommandBytes()) {
             return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("request too large: " + bytes.length
                     + " bytes encoded, at most " + config.raft().maxCommandBytes()));
@@ -80,31 +82,71 @@ public class CommandGateway {
         long start = System.nanoTime();
         return node.propose(bytes)
                 .orTimeout(config.raft().requestTimeoutMillis(), TimeUnit.MILLISECONDS)
-                .handleAsync((resultBytes, failure) -> {
+                .handleAsync((outcomes, failure) -> {
                     inFlight.release();
                     if (failure != null) {
                         metrics.proposal(outcomeOf(failure), System.nanoTime() - start);
                         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
                     }
                     metrics.proposal("committed", System.nanoTime() - start);
-                    return decode(type, resultBytes);
+                    return single(type, outcomes, refusalsAsOutcomes);
                 }, completions);
     }
 
-    private CommandResult decode(String type, byte[] bytes) {
-        CommandResult result;
-        try {
-            result = CommandResult.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("the state machine returned a result that is not a CommandResult", e);
+    /**
+     * Proposes {@code commands} as one Raft entry: they commit together or not at all, and apply in order.
+     * Completes with one outcome per command, refusals included (each command is decided on its own).
+     */
+    public CompletableFuture<List<CommandOutcome>> submitAll(List<Command> commands) {
+        byte[] bytes = CommandBatch.newBuilder().addAllCommands(commands).build().toByteArray();
+        if (bytes.length > config.raft().maxCommandBytes()) {
+            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("batch too large: " + bytes.length
+                    + " bytes encoded, at most " + config.raft().maxCommandBytes()));
         }
-        if (result.hasRejection()) {
-            metrics.command(type, result.getRejection().getCode().name().replace("REJECTION_CODE_", "")
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("node " + node.nodeId()
+                    + " is serving too many requests; retry shortly"));
+        }
+        long start = System.nanoTime();
+        return node.propose(bytes)
+                .orTimeout(config.raft().requestTimeoutMillis(), TimeUnit.MILLISECONDS)
+                .handleAsync((outcomes, failure) -> {
+                    inFlight.release();
+                    metrics.proposal(failure == null ? "committed" : outcomeOf(failure), System.nanoTime() - start);
+                    if (failure != null) {
+                        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+                    }
+                    if (outcomes.size() != commands.size()) {
+                        throw new IllegalStateException("a batch of " + commands.size() + " commands answered "
+                                + outcomes.size() + " outcomes");
+                    }
+                    return outcomes;
+                }, completions);
+    }
+
+    /** {@link #submit(Command, boolean)} with refusals as {@link RejectedCommand} failures. */
+    public CompletableFuture<CommandOutcome> submit(Command command) {
+        return submit(command, false);
+    }
+
+    private CommandOutcome single(String type, List<CommandOutcome> outcomes, boolean refusalsAsOutcomes) {
+        if (outcomes.size() != 1) {
+            throw new IllegalStateException("a batch of one command answered " + outcomes.size() + " outcomes");
+        }
+        CommandOutcome outcome = outcomes.get(0);
+        if (outcome.holdsExpired() > 0) {
+            metrics.holdsExpired(outcome.holdsExpired());
+        }
+        if (outcome.isRejected()) {
+            metrics.command(type, outcome.rejection().getCode().name().replace("REJECTION_CODE_", "")
                     .toLowerCase(Locale.ROOT));
-            throw new RejectedCommand(result.getRejection());
+            if (!refusalsAsOutcomes) {
+                throw new RejectedCommand(outcome.rejection());
+            }
+            return outcome;
         }
-        metrics.command(type, "ok");
-        return result;
+        metrics.command(type, outcome.remembered() ? "remembered" : "ok");
+        return outcome;
     }
 
     /** Runs {@code query} on the state with {@code consistency}; completes off the driver thread. */

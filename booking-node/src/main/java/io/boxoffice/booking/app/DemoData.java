@@ -1,16 +1,16 @@
 package io.boxoffice.booking.app;
 
 import io.boxoffice.booking.auth.PasswordHasher;
+import io.boxoffice.booking.domain.CommandOutcome;
+import io.boxoffice.proto.replicated.v1.Command;
+import io.boxoffice.proto.replicated.v1.CreateMovie;
+import io.boxoffice.proto.replicated.v1.CreateScreen;
+import io.boxoffice.proto.replicated.v1.CreateShow;
+import io.boxoffice.proto.replicated.v1.LayoutRecord;
+import io.boxoffice.proto.replicated.v1.MoneyRecord;
+import io.boxoffice.proto.replicated.v1.RegisterUser;
+import io.boxoffice.proto.replicated.v1.SeatCategoryRecord;
 import io.boxoffice.booking.auth.PasswordWork;
-import io.boxoffice.proto.booking.v1.Command;
-import io.boxoffice.proto.booking.v1.CommandResult;
-import io.boxoffice.proto.booking.v1.RegisterUser;
-import io.boxoffice.proto.v1.CreateMovieRequest;
-import io.boxoffice.proto.v1.CreateScreenRequest;
-import io.boxoffice.proto.v1.CreateShowRequest;
-import io.boxoffice.proto.v1.Money;
-import io.boxoffice.proto.v1.ScreenLayout;
-import io.boxoffice.proto.v1.SeatCategory;
 import io.boxoffice.raft.server.ReadConsistency;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,8 +25,9 @@ import org.jboss.logging.Logger;
 /**
  * The demo users ({@code user1/password1}, {@code user2/password2}, {@code admin/admin123}) and a small
  * catalogue, proposed by the leader when {@code boxoffice.demo-data=true} and the state has no users yet.
- * Every command carries a fixed idempotency key, so a leader that fails half-way and its successor
- * replaying the load create nothing twice.
+ * All of it is one Raft entry (one {@code CommandBatch}): it commits whole or not at all, so a leader that
+ * fails while loading leaves either everything or nothing, and its successor's linearizable "no users yet?"
+ * check (made after the successor committed an entry of its own term, §8) decides correctly whether to load.
  */
 @ApplicationScoped
 public class DemoData {
@@ -64,78 +65,65 @@ public class DemoData {
                 return CompletableFuture.completedFuture(null);
             }
             LOG.info("loading demo data (boxoffice.demo-data=true): users user1, user2, admin and a small catalogue");
-            return users().thenCompose(ignored -> catalogue()).thenRun(() -> loaded = true);
+            return work.submit(() -> USERS.stream().map(user -> hasher.hash(user.password())).toList())
+                    .thenCompose(hashes -> gateway.submitAll(commands(hashes)))
+                    .thenAccept(outcomes -> {
+                        for (CommandOutcome outcome : outcomes) {
+                            if (outcome.isRejected()) {
+                                throw new IllegalStateException("demo data refused: " + outcome.rejection().getMessage());
+                            }
+                        }
+                        loaded = true;
+                    });
         });
     }
 
-    private CompletableFuture<Void> users() {
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (DemoUser user : USERS) {
-            chain = chain.thenCompose(ignored -> work.submit(() -> hasher.hash(user.password())))
-                    .thenCompose(hash -> propose("demo/user/" + user.username(), stamper.forSystem("")
-                            .setRegisterUser(RegisterUser.newBuilder().setUsername(user.username())
-                                    .setPasswordHash(hash).addAllRoles(user.roles()))))
-                    .thenApply(result -> null);
+    private List<Command> commands(List<String> passwordHashes) {
+        List<Command> commands = new ArrayList<>();
+        for (int i = 0; i < USERS.size(); i++) {
+            DemoUser user = USERS.get(i);
+            commands.add(stamper.forSystem("", "").setRegisterUser(RegisterUser.newBuilder()
+                    .setUsername(user.username()).setPasswordHash(passwordHashes.get(i)).addAllRoles(user.roles()))
+                    .build());
         }
-        return chain;
-    }
-
-    private CompletableFuture<Void> catalogue() {
-        List<CreateMovieRequest> movies = List.of(
-                CreateMovieRequest.newBuilder().setTitle("The Raft Consensus").setDurationMinutes(112)
+        List<CreateMovie> movies = List.of(
+                CreateMovie.newBuilder().setTitle("The Raft Consensus").setDurationMinutes(112)
                         .setAgeRating("PG").addGenres("thriller").setDescription("Five servers, one truth.").build(),
-                CreateMovieRequest.newBuilder().setTitle("Leader Election").setDurationMinutes(98)
+                CreateMovie.newBuilder().setTitle("Leader Election").setDurationMinutes(98)
                         .setAgeRating("PG-13").addGenres("drama").setDescription("Every term, a new hope.").build(),
-                CreateMovieRequest.newBuilder().setTitle("Split Brain").setDurationMinutes(125)
+                CreateMovie.newBuilder().setTitle("Split Brain").setDurationMinutes(125)
                         .setAgeRating("R").addGenres("horror").setDescription("Two leaders. No quorum.").build());
-        CompletableFuture<List<String>> movieIds = CompletableFuture.completedFuture(new ArrayList<>());
-        for (int i = 0; i < movies.size(); i++) {
-            CreateMovieRequest movie = movies.get(i);
-            String key = "demo/movie/" + i;
-            movieIds = movieIds.thenCompose(ids -> propose(key, stamper.forSystem("").setCreateMovie(movie))
-                    .thenApply(result -> {
-                        ids.add(result.getMovie().getId());
-                        return ids;
-                    }));
+        // The ids are the stamped new_ids with the entity prefix, so later commands of the batch can name them.
+        List<String> movieIds = new ArrayList<>();
+        for (CreateMovie movie : movies) {
+            Command command = stamper.forSystem("", "").setCreateMovie(movie).build();
+            movieIds.add("mov_" + command.getNewId());
+            commands.add(command);
         }
-        CompletableFuture<String> screenId = movieIds.thenCompose(ids -> propose("demo/screen/1",
-                stamper.forSystem("").setCreateScreen(CreateScreenRequest.newBuilder().setName("Screen 1")
-                        .setLayout(layout())))).thenApply(result -> result.getScreen().getId());
-        return movieIds.thenCombine(screenId, Pair::new).thenCompose(pair -> shows(pair.movieIds(), pair.screenId()));
-    }
-
-    private record Pair(List<String> movieIds, String screenId) {
-    }
-
-    /** Eight rows of twelve: A..F standard 12.00 EUR, G..H premium 16.00 EUR; A1 and A12 blocked. */
-    static ScreenLayout layout() {
-        return ScreenLayout.newBuilder().setRowCount(8).setSeatsPerRow(12)
-                .addCategories(SeatCategory.newBuilder().setName("standard")
-                        .setPrice(Money.newBuilder().setAmountMinor(1200).setCurrency("EUR"))
-                        .addAllRows(List.of("A", "B", "C", "D", "E", "F")))
-                .addCategories(SeatCategory.newBuilder().setName("premium")
-                        .setPrice(Money.newBuilder().setAmountMinor(1600).setCurrency("EUR"))
-                        .addAllRows(List.of("G", "H")))
-                .addBlockedSeatIds("A1").addBlockedSeatIds("A12").build();
-    }
-
-    private CompletableFuture<Void> shows(List<String> movieIds, String screenId) {
+        Command screen = stamper.forSystem("", "").setCreateScreen(CreateScreen.newBuilder().setName("Screen 1")
+                .setLayout(layout())).build();
+        commands.add(screen);
+        String screenId = "scr_" + screen.getNewId();
         Instant tomorrow = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int i = 0; i < movieIds.size(); i++) {
             for (int day = 0; day < 2; day++) {
                 long startsAt = tomorrow.plus(Duration.ofDays(day)).plus(Duration.ofHours(17 + 2L * i)).toEpochMilli();
-                String key = "demo/show/" + i + "/" + day;
-                CreateShowRequest show = CreateShowRequest.newBuilder().setMovieId(movieIds.get(i))
-                        .setScreenId(screenId).setStartsAtMillis(startsAt).build();
-                chain = chain.thenCompose(ignored -> propose(key, stamper.forSystem("").setCreateShow(show)))
-                        .thenApply(result -> null);
+                commands.add(stamper.forSystem("", "").setCreateShow(CreateShow.newBuilder()
+                        .setMovieId(movieIds.get(i)).setScreenId(screenId).setStartsAtMillis(startsAt)).build());
             }
         }
-        return chain;
+        return commands;
     }
 
-    private CompletableFuture<CommandResult> propose(String key, Command.Builder command) {
-        return gateway.submit(command.setIdempotencyKey(key).build());
+    /** Eight rows of twelve: A..F standard 12.00 EUR, G..H premium 16.00 EUR; A1 and A12 blocked. */
+    static LayoutRecord layout() {
+        return LayoutRecord.newBuilder().setRowCount(8).setSeatsPerRow(12)
+                .addCategories(SeatCategoryRecord.newBuilder().setName("standard")
+                        .setPrice(MoneyRecord.newBuilder().setAmountMinor(1200).setCurrency("EUR"))
+                        .addAllRows(List.of("A", "B", "C", "D", "E", "F")))
+                .addCategories(SeatCategoryRecord.newBuilder().setName("premium")
+                        .setPrice(MoneyRecord.newBuilder().setAmountMinor(1600).setCurrency("EUR"))
+                        .addAllRows(List.of("G", "H")))
+                .addBlockedSeatIds("A1").addBlockedSeatIds("A12").build();
     }
 }

@@ -3,7 +3,7 @@ package io.boxoffice.booking.app;
 import io.boxoffice.booking.cluster.ClusterNode;
 import io.boxoffice.booking.config.BoxofficeConfig;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
-import io.boxoffice.proto.booking.v1.ExpireHolds;
+import io.boxoffice.proto.replicated.v1.ExpireHolds;
 import io.boxoffice.raft.core.RaftStatus;
 import io.boxoffice.raft.core.Role;
 import io.boxoffice.raft.server.ReadConsistency;
@@ -36,7 +36,11 @@ public class LeaderJobs {
     /** Rounds run at least this often, so demo data and promotions do not wait for the expiry interval. */
     static final long ROUND_MILLIS_MAX = 250;
 
+    /** A failing round is logged at most this often. */
+    static final long FAILURE_LOG_INTERVAL_MILLIS = 30_000;
+
     private volatile long lastSweepMillis;
+    private volatile long lastFailureLoggedMillis;
 
     @Inject
     ClusterNode node;
@@ -99,7 +103,14 @@ public class LeaderJobs {
                 expireDueHolds(now).join();
             }
         } catch (RuntimeException e) {
-            // Leadership may move mid-round; the next leader's round retries. Logged, never swallowed silently.
+            // Leadership may move mid-round; the next round (here or on the next leader) retries. At most one
+            // line per interval, so a persistent cause is visible without flooding the log.
+            long now = System.currentTimeMillis();
+            if (now - lastFailureLoggedMillis >= FAILURE_LOG_INTERVAL_MILLIS) {
+                lastFailureLoggedMillis = now;
+                LOG.infof("leader round did not complete (retried every %d ms): %s", ROUND_MILLIS_MAX,
+                        e.getCause() != null ? e.getCause() : e);
+            }
             LOG.debugf(e, "leader round did not complete");
         } finally {
             roundRunning.set(false);
@@ -111,8 +122,9 @@ public class LeaderJobs {
             if (next.isEmpty() || next.getAsLong() > now) {
                 return java.util.concurrent.CompletableFuture.completedFuture(null);
             }
-            return gateway.submit(stamper.forSystem("").setExpireHolds(ExpireHolds.getDefaultInstance()).build())
-                    .thenAccept(result -> metrics.holdsExpired(result.getExpiredHolds().getHoldIdsCount()));
+            // The expiries themselves are counted from the command's outcome by the gateway.
+            return gateway.submit(stamper.forSystem("", "ExpireHolds").setExpireHolds(ExpireHolds.getDefaultInstance())
+                    .build()).thenAccept(outcome -> { });
         });
     }
 

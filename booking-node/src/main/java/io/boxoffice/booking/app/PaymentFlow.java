@@ -1,152 +1,239 @@
 package io.boxoffice.booking.app;
 
+import com.google.protobuf.ByteString;
+import io.boxoffice.booking.api.RejectedCommand;
+import io.boxoffice.booking.app.views.PublicViews;
 import io.boxoffice.booking.auth.Caller;
-import io.boxoffice.booking.domain.payment.MockPaymentGateway;
+import io.boxoffice.booking.cluster.ClusterNode;
+import io.boxoffice.booking.domain.BookingStateMachine;
+import io.boxoffice.booking.domain.CommandOutcome;
+import io.boxoffice.booking.domain.FieldLimits;
+import io.boxoffice.booking.domain.Moneys;
+import io.boxoffice.booking.domain.RejectedException;
+import io.boxoffice.booking.domain.StateQueries;
+import io.boxoffice.booking.domain.catalog.SeatLayout;
+import io.boxoffice.booking.domain.seats.SeatPicker;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
-import io.boxoffice.proto.booking.v1.Command;
-import io.boxoffice.proto.booking.v1.CommandResult;
-import io.boxoffice.proto.booking.v1.ConfirmHold;
-import io.boxoffice.proto.booking.v1.PaymentOutcome;
-import io.boxoffice.proto.booking.v1.PaymentOutcomeStatus;
+import io.boxoffice.booking.payment.MockPaymentGateway;
+import io.boxoffice.proto.replicated.v1.Authorization;
+import io.boxoffice.proto.replicated.v1.BookSeats;
+import io.boxoffice.proto.replicated.v1.ConfirmHold;
+import io.boxoffice.proto.replicated.v1.HoldRecord;
+import io.boxoffice.proto.replicated.v1.HoldState;
+import io.boxoffice.proto.replicated.v1.MoneyRecord;
+import io.boxoffice.proto.replicated.v1.SeatSelection;
+import io.boxoffice.proto.replicated.v1.ShowRecord;
 import io.boxoffice.proto.v1.BookSeatsRequest;
 import io.boxoffice.proto.v1.Booking;
 import io.boxoffice.proto.v1.ConfirmHoldRequest;
-import io.boxoffice.proto.v1.Hold;
-import io.boxoffice.proto.v1.HoldSeatsRequest;
-import io.boxoffice.proto.v1.HoldStatus;
 import io.boxoffice.proto.v1.PaymentDetails;
+import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.server.ReadConsistency;
 import io.grpc.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Confirming a hold: read the hold, charge the card with the hold's payment key (the hold id plus the
- * attempt number, so a retry charges nothing twice), then propose ConfirmHold with the gateway's answer.
- * The state machine decides the rest: it books, records a decline, or refunds a payment that came too
- * late. Card data goes to the gateway only, never into a command.
+ * Paying and booking in one consensus round. The leader looks at its own applied state (no quorum round):
+ * a retried idempotency key is answered from there without touching the card; otherwise it learns the
+ * price (the hold's amount; the seats' prices, or the dearest seat of the category for best-available),
+ * asks the payment gateway to authorize it, and proposes one command carrying the authorization. The state
+ * machine decides: it books and the leader captures what the booking costs, or it refuses (seat taken,
+ * hold gone, card declined) and the leader voids the authorization — the card is never charged for
+ * nothing. Card data goes to the gateway only, never into a command.
  *
- * <p>A hold that is already confirmed returns its booking without charging again, so a client that
- * retries after a lost answer gets the original booking.
+ * <p>A transient gateway failure proposes nothing and leaves nothing behind (no hold): the client retries
+ * with the same idempotency key.
  */
 @ApplicationScoped
 public class PaymentFlow {
-
-    /** Suffixes that turn one client key into the keys of BookSeats' two commands. */
-    public static final String HOLD_KEY_SUFFIX = "/hold";
-    public static final String CONFIRM_KEY_SUFFIX = "/pay";
 
     @Inject
     CommandGateway gateway;
     @Inject
     CommandStamper stamper;
     @Inject
-    BookingQueries queries;
+    BookingStateMachine state;
     @Inject
     MockPaymentGateway payments;
     @Inject
+    ClusterNode node;
+    @Inject
     BoxofficeMetrics metrics;
 
-    public CompletableFuture<Booking> confirm(Caller caller, ConfirmHoldRequest request) {
-        return confirmHold(caller, request.getHoldId(), request.getPayment(), request.getIdempotencyKey(), false);
+    /** What the leader's local state says before it authorizes. */
+    private record Prepared(CommandOutcome remembered, MoneyRecord amount) {
     }
 
-    /** Hold, pay and book in one call; a declined card releases the hold. */
     public CompletableFuture<Booking> book(Caller caller, BookSeatsRequest request) {
+        requireLeader();
         String key = request.getIdempotencyKey();
-        HoldSeatsRequest hold = HoldSeatsRequest.newBuilder().setShowId(request.getShowId())
-                .addAllSeatIds(request.getSeatIdsList()).setIdempotencyKey(derived(key, HOLD_KEY_SUFFIX))
-                .build();
-        if (request.hasBestAvailable()) {
-            hold = hold.toBuilder().setBestAvailable(request.getBestAvailable()).build();
-        }
-        Command command = stamper.forCaller(caller, derived(key, HOLD_KEY_SUFFIX)).setHoldSeats(hold).build();
-        return gateway.submit(command)
-                .whenComplete((result, failure) -> metrics.hold(failure == null ? "created" : "rejected"))
-                .thenCompose(result -> confirmHold(caller, result.getHold().getId(), request.getPayment(),
-                        derived(key, CONFIRM_KEY_SUFFIX), true));
-    }
-
-    static String derived(String key, String suffix) {
-        return key.isEmpty() ? "" : key + suffix;
-    }
-
-    private CompletableFuture<Booking> confirmHold(Caller caller, String holdId, PaymentDetails card, String key,
-                                                   boolean releaseOnDecline) {
-        return gateway.read(() -> new HoldAndKey(queries.hold(holdId).orElse(null), queries.paymentKeyFor(holdId),
-                        queries.rememberedResult(caller.userId(), key).orElse(null)), ReadConsistency.LINEARIZABLE)
-                .thenCompose(found -> {
-                    if (found.remembered() != null) {
-                        // A retry: answer what the first attempt answered, and charge nothing.
-                        return CompletableFuture.completedFuture(Remembered.booking(found.remembered()));
+        ByteString fingerprint = CommandStamper.fingerprint("BookSeats",
+                request.toBuilder().clearIdempotencyKey().clearPayment().build());
+        SeatSelection selection = CommandMapper.selection(request.getSeatIdsList(), request.hasBestAvailable(),
+                request.getBestAvailable());
+        return gateway.read(() -> prepareBooking(caller.userId(), key, fingerprint, request.getShowId(), selection),
+                        ReadConsistency.STALE)
+                .thenCompose(prepared -> {
+                    if (prepared.remembered() != null) {
+                        return CompletableFuture.completedFuture(booking(prepared.remembered()));
                     }
-                    Hold hold = found.hold();
-                    if (hold == null || (!hold.getUserId().equals(caller.userId()) && !caller.isAdmin())) {
-                        throw Status.NOT_FOUND.withDescription("no hold " + holdId + " of yours").asRuntimeException();
-                    }
-                    if (hold.getStatus() == HoldStatus.HOLD_STATUS_CONFIRMED) {
-                        return existingBooking(hold);
-                    }
-                    if (hold.getStatus() != HoldStatus.HOLD_STATUS_ACTIVE) {
-                        throw Status.FAILED_PRECONDITION.withDescription("hold " + holdId + " is "
-                                + hold.getStatus().name().replace("HOLD_STATUS_", "").toLowerCase(java.util.Locale.ROOT)
-                                + (hold.getStatusReason().isEmpty() ? "" : " (" + hold.getStatusReason() + ")")
-                                + "; nothing was charged. Hold the seats again").asRuntimeException();
-                    }
-                    PaymentOutcome outcome = charge(found.paymentKey(), card, hold);
-                    return propose(caller, hold, outcome, key, releaseOnDecline);
+                    Authorization authorization = authorize(caller, key, request.getPayment(), prepared.amount());
+                    BookSeats command = BookSeats.newBuilder().setShowId(request.getShowId()).setSeats(selection)
+                            .setAuthorization(authorization).build();
+                    return settle(gateway.submit(stamper.forCaller(caller, key, fingerprint).setBookSeats(command)
+                            .build(), true), authorization);
                 });
     }
 
-    private PaymentOutcome charge(String paymentKey, PaymentDetails card, Hold hold) {
-        PaymentOutcome outcome = payments.charge(new MockPaymentGateway.ChargeRequest(paymentKey,
-                card.getCardNumber(), card.getExpiryMonth(), card.getExpiryYear(), card.getCvc(), hold.getAmount()));
-        metrics.payment(switch (outcome.getStatus()) {
-            case PAYMENT_OUTCOME_STATUS_CAPTURED -> "captured";
-            case PAYMENT_OUTCOME_STATUS_DECLINED -> "declined";
-            case PAYMENT_OUTCOME_STATUS_TRANSIENT_FAILURE -> "transient_failure";
+    public CompletableFuture<Booking> confirm(Caller caller, ConfirmHoldRequest request) {
+        requireLeader();
+        String key = request.getIdempotencyKey();
+        ByteString fingerprint = CommandStamper.fingerprint("ConfirmHold",
+                request.toBuilder().clearIdempotencyKey().clearPayment().build());
+        return gateway.read(() -> prepareConfirmation(caller, key, fingerprint, request.getHoldId()),
+                        ReadConsistency.STALE)
+                .thenCompose(prepared -> {
+                    if (prepared.remembered() != null) {
+                        return CompletableFuture.completedFuture(booking(prepared.remembered()));
+                    }
+                    Authorization authorization = authorize(caller, key, request.getPayment(), prepared.amount());
+                    ConfirmHold command = ConfirmHold.newBuilder().setHoldId(request.getHoldId())
+                            .setAuthorization(authorization).build();
+                    return settle(gateway.submit(stamper.forCaller(caller, key, fingerprint).setConfirmHold(command)
+                            .build(), true), authorization);
+                });
+    }
+
+    /** Writes are the leader's: a follower hands the request on before any card is touched. */
+    private void requireLeader() {
+        if (!node.isLeader()) {
+            throw new NotLeaderException(node.nodeId(), node.status().map(status -> status.leaderId()).orElse(null));
+        }
+    }
+
+    // ---------------------------------------------------------------- on the driver thread (local reads)
+
+    private Prepared prepareBooking(String userId, String key, ByteString fingerprint, String showId,
+                                    SeatSelection selection) {
+        StateQueries queries = state.queries();
+        Prepared retry = retry(queries, userId, key, fingerprint);
+        if (retry != null) {
+            return retry;
+        }
+        ShowRecord show = queries.show(showId).orElseThrow(() -> new RejectedCommand(
+                RejectedException.notFound("no show '" + FieldLimits.echo(showId) + "'").rejection()));
+        SeatLayout layout = queries.layout(show.getScreenId());
+        try {
+            SeatPicker.requireWellFormed(selection, layout, queries.limits().seatsPerHoldMax());
+        } catch (RejectedException invalid) {
+            throw new RejectedCommand(invalid.rejection());
+        }
+        return new Prepared(null, priceOf(layout, selection));
+    }
+
+    /** The named seats' prices, or for best-available the dearest seat of the category times the count. */
+    private static MoneyRecord priceOf(SeatLayout layout, SeatSelection selection) {
+        if (selection.getSeatIdsCount() > 0) {
+            MoneyRecord total = Moneys.zero(layout.currency());
+            for (String seatId : selection.getSeatIdsList()) {
+                total = Moneys.add(total, layout.priceAt(layout.requireSeat(seatId, "seat_ids")));
+            }
+            return total;
+        }
+        return Moneys.times(layout.highestPrice(selection.getBestAvailableCategory()),
+                selection.getBestAvailableCount());
+    }
+
+    private Prepared prepareConfirmation(Caller caller, String key, ByteString fingerprint, String holdId) {
+        StateQueries queries = state.queries();
+        Prepared retry = retry(queries, caller.userId(), key, fingerprint);
+        if (retry != null) {
+            return retry;
+        }
+        HoldRecord hold = queries.hold(holdId).filter(found -> found.getUserId().equals(caller.userId()))
+                .orElseThrow(() -> Status.NOT_FOUND.withDescription("no hold " + FieldLimits.echo(holdId)
+                        + " of yours").asRuntimeException());
+        if (hold.getState() != HoldState.HOLD_STATE_ACTIVE) {
+            throw Status.FAILED_PRECONDITION.withDescription(io.boxoffice.booking.domain.holds.HoldCommands
+                    .notActiveMessage(hold) + "; nothing was charged" + (hold.getState() == HoldState.HOLD_STATE_CONFIRMED
+                    ? "" : ". Hold the seats again")).asRuntimeException();
+        }
+        return new Prepared(null, hold.getAmount());
+    }
+
+    private static Prepared retry(StateQueries queries, String userId, String key, ByteString fingerprint) {
+        if (queries.keyReusedForAnotherRequest(userId, key, fingerprint)) {
+            throw Status.INVALID_ARGUMENT.withDescription("idempotency key '" + FieldLimits.echo(key)
+                    + "' was already used for a different request; use a new key").asRuntimeException();
+        }
+        return queries.remembered(userId, key, fingerprint).map(outcome -> new Prepared(outcome, null)).orElse(null);
+    }
+
+    // ---------------------------------------------------------------- the gateway
+
+    private Authorization authorize(Caller caller, String key, PaymentDetails card, MoneyRecord amount) {
+        // Same request key, same gateway key: a retry never authorizes twice (the gateway answers the first).
+        String paymentKey = key.isEmpty() ? "once/" + UUID.randomUUID() : caller.userId() + "/" + key;
+        MockPaymentGateway.Answer answer = payments.authorize(new MockPaymentGateway.AuthorizeRequest(paymentKey,
+                card.getCardNumber(), card.getExpiryMonth(), card.getExpiryYear(), card.getCvc(), amount));
+        if (answer.isTransientFailure()) {
+            metrics.payment("transient_failure");
+            throw Status.UNAVAILABLE.withDescription("the payment processor failed (" + answer.transientFailure()
+                    + "); nothing was charged; retry with the same idempotency key")
+                    .asRuntimeException();
+        }
+        metrics.payment(switch (answer.authorization().getStatus()) {
+            case AUTHORIZATION_STATUS_AUTHORIZED -> "authorized";
+            case AUTHORIZATION_STATUS_DECLINED -> "declined";
             default -> "unknown";
         });
-        return outcome;
+        return answer.authorization();
     }
 
-    private CompletableFuture<Booking> propose(Caller caller, Hold hold, PaymentOutcome outcome, String key,
-                                               boolean releaseOnDecline) {
-        if (outcome.getStatus() == PaymentOutcomeStatus.PAYMENT_OUTCOME_STATUS_TRANSIENT_FAILURE) {
-            // Nothing was charged and nothing needs recording: answer at once, the client retries.
-            throw Status.UNAVAILABLE.withDescription("the payment processor failed (" + outcome.getMessage()
-                    + "); nothing was charged; retry with the same idempotency key").asRuntimeException();
-        }
-        Command command = stamper.forCaller(caller, key).setConfirmHold(ConfirmHold.newBuilder()
-                .setHoldId(hold.getId()).setPayment(outcome).setReleaseOnDecline(releaseOnDecline)).build();
-        return gateway.submit(command).handle((result, failure) -> {
-            if (failure != null) {
-                metrics.booking("rejected");
-                if (GrpcErrorsBridge.isRefund(failure)) {
-                    metrics.refund("payment_not_applied");
+    /**
+     * Captures what the booking costs or voids the authorization, by what the command decided. A remembered
+     * answer (a retry) settles nothing: the first attempt did.
+     */
+    private CompletableFuture<Booking> settle(CompletableFuture<CommandOutcome> proposal, Authorization authorization) {
+        return proposal.thenApply(outcome -> {
+            if (!outcome.remembered()) {
+                boolean booked = !outcome.isRejected()
+                        && outcome.booking().getPayment().getId().equals(authorization.getPaymentId());
+                if (booked) {
+                    payments.capture(authorization.getPaymentId(), outcome.booking().getAmount());
+                    metrics.payment("captured");
+                    metrics.booking("confirmed");
+                } else {
+                    payments.voidAuthorization(authorization.getPaymentId());
+                    metrics.payment("voided");
+                    metrics.booking("rejected");
                 }
-                throw failure instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(failure);
             }
-            metrics.booking("confirmed");
-            return bookingOf(result);
+            return booking(outcome);
         });
     }
 
-    private CompletableFuture<Booking> existingBooking(Hold hold) {
-        return gateway.read(() -> queries.booking(hold.getBookingId()), ReadConsistency.LINEARIZABLE)
-                .thenApply(booking -> booking.orElseThrow(() -> new IllegalStateException("hold " + hold.getId()
-                        + " is confirmed but its booking " + hold.getBookingId() + " does not exist"))
-                        .toBuilder().clearAudit().build());
-    }
-
-    private static Booking bookingOf(CommandResult result) {
-        if (!result.hasBooking()) {
-            throw new IllegalStateException("ConfirmHold answered " + result.getOutcomeCase() + " instead of a booking");
+    /** The outcome as the public booking, or its refusal as the failure. */
+    static Booking booking(CommandOutcome outcome) {
+        if (outcome.isRejected()) {
+            throw new RejectedCommand(outcome.rejection());
         }
-        return result.getBooking();
+        return bookingView(outcome);
     }
 
-    private record HoldAndKey(Hold hold, String paymentKey, CommandResult remembered) {
+    /** A remembered user creation as the public user, or its refusal as the failure. */
+    static io.boxoffice.proto.v1.User user(CommandOutcome outcome) {
+        if (outcome.isRejected()) {
+            throw new RejectedCommand(outcome.rejection());
+        }
+        return PublicViews.user(outcome.user());
+    }
+
+    static Booking bookingView(CommandOutcome outcome) {
+        return PublicViews.booking(outcome.booking(), outcome.labels(), List.of());
     }
 }

@@ -4,7 +4,7 @@ import io.boxoffice.booking.app.BookingQueries;
 import io.boxoffice.booking.app.CommandGateway;
 import io.boxoffice.booking.cluster.ClusterNode;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
-import io.boxoffice.proto.booking.v1.UserRecord;
+import io.boxoffice.proto.replicated.v1.UserRecord;
 import io.boxoffice.proto.v1.LoginRequest;
 import io.boxoffice.proto.v1.LoginResponse;
 import io.boxoffice.raft.errors.NotLeaderException;

@@ -12,12 +12,14 @@ import io.boxoffice.raft.core.Member;
 import io.boxoffice.raft.core.RaftConfig;
 import io.boxoffice.raft.core.RaftStatus;
 import io.boxoffice.raft.core.Role;
+import io.boxoffice.booking.domain.BookingStateMachine;
+import io.boxoffice.booking.domain.CommandOutcome;
 import io.boxoffice.raft.server.RaftObserver;
 import io.boxoffice.raft.server.RaftServer;
 import io.boxoffice.raft.server.RaftServerConfig;
 import io.boxoffice.raft.server.ReadConsistency;
-import io.boxoffice.raft.server.StateMachine;
 import io.boxoffice.raft.storage.RocksDbLogStore;
+import io.boxoffice.raft.storage.SnapshotStore;
 import io.boxoffice.raft.transport.GrpcTransport;
 import io.boxoffice.raft.transport.GrpcTransportConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -31,7 +33,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -56,7 +60,11 @@ public class ClusterNode {
     private static final Logger LOG = Logger.getLogger(ClusterNode.class);
     /** Sub-directory of the data directory holding the RocksDB log. */
     static final String LOG_DIRECTORY = "raft-log";
+    /** Sub-directory of the data directory holding snapshot files. */
+    static final String SNAPSHOT_DIRECTORY = "snapshots";
     static final long STATUS_POLL_MILLIS = 100;
+    /** The state's sizes are read every this many status polls. */
+    static final int STATE_SIZE_POLLS = 20;
 
     @Inject
     NodeSettings settings;
@@ -65,13 +73,16 @@ public class ClusterNode {
     @Inject
     BoxofficeMetrics metrics;
     @Inject
-    StateMachine stateMachine;
+    BookingStateMachine stateMachine;
+    @Inject
+    FatalErrors fatalErrors;
 
-    private volatile RaftServer server;
+    private volatile RaftServer<List<CommandOutcome>> server;
     private volatile GrpcTransport transport;
     private volatile boolean started;
     private volatile boolean stopping;
     private ScheduledExecutorService poller;
+    private int polls;
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
         start();
@@ -103,13 +114,11 @@ public class ClusterNode {
             GrpcTransport transport = new GrpcTransport(GrpcTransportConfig.defaults(settings.nodeId(),
                     settings.clusterId(), "0.0.0.0", config.peerPort(), settings.peerToken())
                     .withMaxQueuedMessagesPerPeer(config.raft().maxQueuedMessagesPerPeer())
+                    .withSnapshotLimits(config.raft().snapshotChunkBytes(), config.raft().maxSnapshotStreams())
                     .withAdvertisedAddress(settings.selfPeerAddress()).validated());
-            RaftServer raft = new RaftServer(serverConfig(), store, transport, stateMachine, new RaftObserver() {
-                @Override
-                public void logAppended(int entryCount, long durationNanos) {
-                    metrics.logAppended(durationNanos);
-                }
-            });
+            SnapshotStore snapshots = new SnapshotStore(settings.dataDir().resolve(SNAPSHOT_DIRECTORY));
+            RaftServer<List<CommandOutcome>> raft = new RaftServer<>(serverConfig(), store, snapshots, transport,
+                    stateMachine, observer(), fatalErrors::stopProcess);
             raft.start();
             server = raft;
             this.transport = transport;
@@ -162,31 +171,75 @@ public class ClusterNode {
         }
     }
 
+    /** Driver events to metrics (called on the driver thread: each is a cheap record or set). */
+    private RaftObserver observer() {
+        return new RaftObserver() {
+            @Override
+            public void logAppended(int entryCount, long durationNanos) {
+                metrics.logAppended(durationNanos);
+            }
+
+            @Override
+            public void loopIteration(long durationNanos) {
+                metrics.driverLoop(durationNanos);
+            }
+
+            @Override
+            public void snapshotTaken(long index, long sizeBytes, long durationNanos) {
+                metrics.snapshot("taken", sizeBytes, durationNanos);
+            }
+
+            @Override
+            public void snapshotInstalled(long index, long sizeBytes, long durationNanos) {
+                metrics.snapshot("installed", sizeBytes, durationNanos);
+            }
+
+            @Override
+            public void recovered(long stateIndex, long replayedEntries) {
+                metrics.recovered(replayedEntries);
+            }
+        };
+    }
+
     private RaftServerConfig serverConfig() {
         BoxofficeConfig.Raft raft = config.raft();
         RaftConfig core = new RaftConfig(settings.nodeId(), raft.electionTimeoutTicks(), raft.heartbeatIntervalTicks(),
                 raft.maxInflightAppends(), raft.maxEntriesPerAppend(), raft.maxBytesPerAppend(),
-                raft.snapshotChunkBytes(), raft.maxUncommittedEntries(), raft.preVote(), raft.checkQuorum());
+                raft.maxUncommittedEntries(), raft.preVote(), raft.checkQuorum());
         Configuration bootstrap = Configuration.ofVoters(settings.bootstrapMembers().stream()
                 .map(peer -> new Member(peer.id(), peer.address(), true)).toList());
         return new RaftServerConfig(core, bootstrap, raft.tickMillis(), raft.maxInboxMessages(),
                 raft.maxPendingRequests(), raft.maxCommandBytes(), raft.snapshotIntervalEntries(),
-                raft.transferTimeoutMillis(), new SecureRandom().nextLong()).validated();
+                raft.snapshotCatchUpEntries(), raft.transferTimeoutMillis(), new SecureRandom().nextLong()).validated();
     }
 
     private void publishStatus() {
         try {
-            RaftServer current = server;
+            RaftServer<List<CommandOutcome>> current = server;
             if (current != null) {
                 metrics.onRaftStatus(current.status());
                 GrpcTransport peers = transport;
                 if (peers != null) {
                     metrics.onTransport(peers.counters(), current.droppedInboundMessages());
                 }
+                if (++polls % STATE_SIZE_POLLS == 0) {
+                    publishStateSize(current);
+                }
             }
         } catch (RuntimeException e) {
             LOG.warnf(e, "could not publish the Raft status");
         }
+    }
+
+    /** Record counts (a stale read on the driver thread: the counters live there) and RocksDB sizes. */
+    private void publishStateSize(RaftServer<List<CommandOutcome>> current) {
+        current.read(() -> stateMachine.queries().counts(), ReadConsistency.STALE).thenAccept(counts -> {
+            Map<String, Long> bytes = new LinkedHashMap<>();
+            bytes.put("files", stateMachine.store().property("rocksdb.estimate-live-data-size"));
+            bytes.put("memtables", stateMachine.store().property("rocksdb.cur-size-all-mem-tables"));
+            bytes.put("block_cache", stateMachine.store().blockCacheUsageBytes());
+            metrics.onStateSize(counts, bytes);
+        });
     }
 
     /**
@@ -195,7 +248,7 @@ public class ClusterNode {
      */
     synchronized void stop() {
         stopping = true;
-        RaftServer current = server;
+        RaftServer<List<CommandOutcome>> current = server;
         if (current == null) {
             return;
         }
@@ -204,6 +257,7 @@ public class ClusterNode {
         }
         transferLeadershipBeforeStop(current);
         current.close();
+        stateMachine.close();
         server = null;
         LOG.infof("booking node %s stopped", settings.nodeId());
     }
@@ -214,7 +268,7 @@ public class ClusterNode {
      */
     public synchronized DrainResult drain() {
         stopping = true;
-        RaftServer current = server;
+        RaftServer<List<CommandOutcome>> current = server;
         if (current == null) {
             return new DrainResult(false, false, null);
         }
@@ -228,7 +282,7 @@ public class ClusterNode {
     public record DrainResult(boolean wasLeader, boolean stillLeader, String leaderId) {
     }
 
-    private void transferLeadershipBeforeStop(RaftServer current) {
+    private void transferLeadershipBeforeStop(RaftServer<List<CommandOutcome>> current) {
         RaftStatus status;
         try {
             status = current.status();
@@ -263,9 +317,9 @@ public class ClusterNode {
         return settings.clusterId();
     }
 
-    /** Replicates {@code command}; the future completes on the Raft driver thread. */
-    public CompletableFuture<byte[]> propose(byte[] command) {
-        RaftServer current = server;
+    /** Replicates a command batch; the future completes on the Raft driver thread with one outcome per command. */
+    public CompletableFuture<List<CommandOutcome>> propose(byte[] command) {
+        RaftServer<List<CommandOutcome>> current = server;
         if (current == null) {
             return CompletableFuture.failedFuture(new NodeUnavailableException(notRunning()));
         }
@@ -274,19 +328,19 @@ public class ClusterNode {
 
     /** Runs {@code query} against the booking state on the driver thread once the required state is applied. */
     public <T> CompletableFuture<T> read(Supplier<T> query, ReadConsistency consistency) {
-        RaftServer current = server;
+        RaftServer<List<CommandOutcome>> current = server;
         if (current == null) {
             return CompletableFuture.failedFuture(new NodeUnavailableException(notRunning()));
         }
         return current.read(query, consistency);
     }
 
-    public Optional<RaftServer> server() {
+    public Optional<RaftServer<List<CommandOutcome>>> server() {
         return Optional.ofNullable(server);
     }
 
     public Optional<RaftStatus> status() {
-        RaftServer current = server;
+        RaftServer<List<CommandOutcome>> current = server;
         if (current == null) {
             return Optional.empty();
         }
@@ -316,7 +370,7 @@ public class ClusterNode {
 
     /** Why Raft stopped, if it failed (storage or state-machine error). */
     public Optional<Throwable> failure() {
-        RaftServer current = server;
+        RaftServer<List<CommandOutcome>> current = server;
         return current == null ? Optional.empty() : current.failure();
     }
 

@@ -86,6 +86,30 @@ public interface BoxofficeConfig {
     Discovery discovery();
 
     /** Raft timing and flow-control bounds. */
+    /**
+     * The booking state's own RocksDB, and what is cached in memory. Its memory is outside the Java heap:
+     * heap plus these decide the node's resident size (docs/booking-node.md).
+     */
+    State state();
+
+    interface State {
+        /** Size of one RocksDB memtable of the state store. */
+        @WithDefault("16777216")
+        long writeBufferBytes();
+
+        /** Memtables the state store keeps at once (one filling, the rest waiting to be flushed). */
+        @WithDefault("3")
+        int writeBuffersMax();
+
+        /** RocksDB block cache of the state store. */
+        @WithDefault("33554432")
+        long blockCacheBytes();
+
+        /** Shows whose seat occupancy and records stay cached in memory (17 KB per 1,000-seat show). */
+        @WithDefault("2000")
+        int cachedShowsMax();
+    }
+
     interface Raft {
         /** Length of one Raft tick. */
         @WithDefault("10")
@@ -111,9 +135,20 @@ public interface BoxofficeConfig {
         @WithDefault("1048576")
         long maxBytesPerAppend();
 
-        /** Bytes per InstallSnapshot chunk. */
-        @WithDefault("524288")
+        /** Bytes per chunk of a snapshot file sent to a follower that copies it. */
+        @WithDefault("1048576")
         int snapshotChunkBytes();
+
+        /** Snapshot files this node sends at once; more followers' copies wait (they retry). */
+        @WithDefault("2")
+        int maxSnapshotStreams();
+
+        /**
+         * Entries kept in the log below each snapshot, so a follower behind by fewer catches up from the log
+         * instead of copying a whole snapshot.
+         */
+        @WithDefault("5000")
+        long snapshotCatchUpEntries();
 
         /** Proposals a leader accepts beyond its commit index before refusing more. */
         @WithDefault("10000")
@@ -234,18 +269,6 @@ public interface BoxofficeConfig {
         /** Password hashes computed at once (login, user creation); beyond: RESOURCE_EXHAUSTED. */
         @WithDefault("64")
         int maxHashQueue();
-
-        /** Characters of a free-text field (titles, names, questions). */
-        @WithDefault("500")
-        int maxTextLength();
-
-        /** Items returned by one list call. */
-        @WithDefault("1000")
-        int maxPageSize();
-
-        /** Characters of a client-supplied idempotency key. */
-        @WithDefault("128")
-        int maxIdempotencyKeyLength();
     }
 
     /** Tokens, passwords and login throttling. */

@@ -34,6 +34,7 @@ public final class ConfigValidator {
         checkNode(config, problems);
         List<PeerSpec> members = checkMembers(config, problems);
         checkRaft(config.raft(), problems);
+        checkState(config.state(), problems);
         checkLimits(config.limits(), problems);
         checkAuth(config.auth(), problems);
         checkAssistant(config.assistant(), problems);
@@ -120,7 +121,13 @@ public final class ConfigValidator {
         positive("boxoffice.raft.max-inflight-appends", raft.maxInflightAppends(), problems);
         positive("boxoffice.raft.max-entries-per-append", raft.maxEntriesPerAppend(), problems);
         positive("boxoffice.raft.max-bytes-per-append", raft.maxBytesPerAppend(), problems);
-        positive("boxoffice.raft.snapshot-chunk-bytes", raft.snapshotChunkBytes(), problems);
+        if (raft.snapshotChunkBytes() < 1024 || raft.snapshotChunkBytes() > 8 * 1024 * 1024) {
+            problems.add("boxoffice.raft.snapshot-chunk-bytes must be in 1024..8388608, was " + raft.snapshotChunkBytes());
+        }
+        positive("boxoffice.raft.max-snapshot-streams", raft.maxSnapshotStreams(), problems);
+        if (raft.snapshotCatchUpEntries() < 0) {
+            problems.add("boxoffice.raft.snapshot-catch-up-entries must be >= 0, was " + raft.snapshotCatchUpEntries());
+        }
         positive("boxoffice.raft.max-uncommitted-entries", raft.maxUncommittedEntries(), problems);
         positive("boxoffice.raft.snapshot-interval-entries", raft.snapshotIntervalEntries(), problems);
         positive("boxoffice.raft.max-command-bytes", raft.maxCommandBytes(), problems);
@@ -145,6 +152,21 @@ public final class ConfigValidator {
                     + ") must be at least two election timeouts (" + 2L * electionMillis
                     + " ms), or requests fail during every election");
         }
+    }
+
+    private static void checkState(BoxofficeConfig.State state, List<String> problems) {
+        if (state.writeBufferBytes() < (1 << 20)) {
+            problems.add("boxoffice.state.write-buffer-bytes must be at least 1048576 (1 MiB), was "
+                    + state.writeBufferBytes());
+        }
+        if (state.writeBuffersMax() < 2) {
+            problems.add("boxoffice.state.write-buffers-max must be at least 2, was " + state.writeBuffersMax());
+        }
+        if (state.blockCacheBytes() < (1 << 20)) {
+            problems.add("boxoffice.state.block-cache-bytes must be at least 1048576 (1 MiB), was "
+                    + state.blockCacheBytes());
+        }
+        positive("boxoffice.state.cached-shows-max", state.cachedShowsMax(), problems);
     }
 
     private static void checkLimits(BoxofficeConfig.Limits limits, List<String> problems) {
@@ -182,9 +204,6 @@ public final class ConfigValidator {
         }
         positive("boxoffice.limits.max-requests-in-flight", limits.maxRequestsInFlight(), problems);
         positive("boxoffice.limits.max-hash-queue", limits.maxHashQueue(), problems);
-        positive("boxoffice.limits.max-text-length", limits.maxTextLength(), problems);
-        positive("boxoffice.limits.max-page-size", limits.maxPageSize(), problems);
-        positive("boxoffice.limits.max-idempotency-key-length", limits.maxIdempotencyKeyLength(), problems);
     }
 
     private static void checkAuth(BoxofficeConfig.Auth auth, List<String> problems) {

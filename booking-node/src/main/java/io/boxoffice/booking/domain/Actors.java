@@ -1,6 +1,6 @@
 package io.boxoffice.booking.domain;
 
-import io.boxoffice.proto.booking.v1.Actor;
+import io.boxoffice.proto.replicated.v1.Actor;
 
 /** Builds the {@link Actor} stamped into a command, and names the roles the state machine knows. */
 public final class Actors {

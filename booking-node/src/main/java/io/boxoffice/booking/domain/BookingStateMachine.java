@@ -1,450 +1,417 @@
 package io.boxoffice.booking.domain;
 
-import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import io.boxoffice.booking.domain.BookingState.BookingOrder;
-import io.boxoffice.booking.domain.BookingState.IdempotencyKey;
-import io.boxoffice.proto.booking.v1.Actor;
-import io.boxoffice.proto.booking.v1.Command;
-import io.boxoffice.proto.booking.v1.CommandResult;
-import io.boxoffice.proto.booking.v1.IdempotencyRecord;
-import io.boxoffice.proto.booking.v1.Rejection;
-import io.boxoffice.proto.booking.v1.RejectionCode;
-import io.boxoffice.proto.booking.v1.UserRecord;
-import io.boxoffice.proto.v1.AuditEvent;
-import io.boxoffice.proto.v1.Booking;
-import io.boxoffice.proto.v1.BookingStatus;
-import io.boxoffice.proto.v1.Hold;
-import io.boxoffice.proto.v1.HoldStatus;
-import io.boxoffice.proto.v1.Movie;
-import io.boxoffice.proto.v1.Payment;
-import io.boxoffice.proto.v1.PaymentStatus;
-import io.boxoffice.proto.v1.Screen;
-import io.boxoffice.proto.v1.SeatMap;
-import io.boxoffice.proto.v1.Show;
-import io.boxoffice.proto.v1.User;
+import io.boxoffice.booking.domain.audit.AuditLog;
+import io.boxoffice.booking.domain.bookings.Bookings;
+import io.boxoffice.booking.domain.catalog.Catalog;
+import io.boxoffice.booking.domain.catalog.CatalogCommands;
+import io.boxoffice.booking.domain.checkout.CheckoutCommands;
+import io.boxoffice.booking.domain.holds.HoldCommands;
+import io.boxoffice.booking.domain.holds.Holds;
+import io.boxoffice.booking.domain.idempotency.Idempotency;
+import io.boxoffice.booking.domain.payments.Payments;
+import io.boxoffice.booking.domain.refunds.RefundCommands;
+import io.boxoffice.booking.domain.seats.Occupancy;
+import io.boxoffice.booking.domain.store.StateStore;
+import io.boxoffice.booking.domain.store.StoreTuning;
+import io.boxoffice.booking.domain.users.UserCommands;
+import io.boxoffice.booking.domain.users.Users;
+import io.boxoffice.proto.replicated.v1.Command;
+import io.boxoffice.proto.replicated.v1.CommandBatch;
+import io.boxoffice.proto.replicated.v1.IdempotencyRecord;
+import io.boxoffice.proto.replicated.v1.RejectionRecord;
+import io.boxoffice.proto.replicated.v1.ResultKind;
+import io.boxoffice.proto.replicated.v1.ResultRef;
+import io.boxoffice.proto.replicated.v1.StateMeta;
 import io.boxoffice.raft.server.StateMachine;
-import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableSet;
-import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
- * The replicated booking state machine (BRIEF §2): users, catalogue, holds with expiry, payments,
- * bookings, refunds, audit trails and the idempotency table.
+ * The replicated booking state machine. Each Raft entry is a {@link CommandBatch}; each command is stamped
+ * by the leader with the time, the actor, a fresh id and its request's fingerprint, so applying it is
+ * deterministic: every replica reaches the same state (same {@link #stateHash()}) at the same index.
  *
- * <p><b>Writes</b> arrive as {@link Command} bytes through {@link #apply}; the answer is a
- * {@link CommandResult} (a success payload or a typed {@link Rejection}). Every command is processed in
- * the same steps: (1) the state clock becomes {@code max(clock, command.now_millis)}; (2) every active
- * hold whose expiry is at or before the clock expires; (3) idempotency records older than the retention
- * are pruned (at most {@link BookingLimits#idempotencyPrunePerCommandMax()} per command); (4) a command
- * whose (user, idempotency key) was seen before returns the remembered result and changes nothing
- * else; (5) the handler runs; (6) its result is remembered under the key (UNAVAILABLE excepted).
+ * <p>The state lives in a RocksDB of its own ({@link StateStore}); memory holds only what is hot —
+ * movies and screens, the active holds, the seat occupancy of shows in use — and caches, so it does not
+ * grow with history. A snapshot is a RocksDB snapshot streamed to a file off the driver thread; a restart
+ * opens the store and replays only the log after the state's applied index.
  *
- * <p><b>Reads</b> are the query methods below. They take the reader's wall clock {@code nowMillis} only
- * to present a hold whose expiry has passed as expired (and its seats as free) before the next
- * command records the expiry; they never change the state.
+ * <p>For each command, in order: the state clock advances to the stamped time; holds due by then expire;
+ * idempotency records older than the retention are pruned (a bounded number); a repeated idempotency key
+ * answers the first result (refusing a key reused for another request); otherwise the handler runs and
+ * its outcome is remembered under the key.
  *
- * <p>Threading: not thread-safe. {@link #apply}, {@link #snapshot}, {@link #restore} and every query
- * run on the Raft driver thread. Determinism: no clock, randomness or I/O; {@link #snapshot} gives
- * equal bytes for equal states; {@link #stateHash} is SHA-256 of those bytes.
+ * <p>Threading: owned by the Raft driver thread (see {@link StateMachine}). Failure: a RocksDB error or a
+ * broken invariant throws and stops the node; a refused command is an outcome, never an exception.
  */
-public final class BookingStateMachine implements StateMachine {
+public final class BookingStateMachine implements StateMachine<List<CommandOutcome>> {
 
-    /** A page of bookings, newest first; {@code nextPageToken} is empty on the last page. */
-    public record BookingPage(List<Booking> bookings, String nextPageToken) {
-    }
-
-    /** Counts for gauges, computed by a scan of the state (O(records): scrape, don't poll). */
-    public record BookingStatistics(int users, int movies, int screens, int shows, int activeHolds,
-            Map<HoldStatus, Long> holdsByStatus, Map<BookingStatus, Long> bookingsByStatus,
-            Map<PaymentStatus, Long> paymentsByStatus, long refunds, int idempotencyRecords) {
-    }
-
-    public static final int PAGE_SIZE_DEFAULT = 50;
-    public static final int PAGE_SIZE_MAX = 500;
-    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7E]{1,128}");
-
+    private final Path directory;
     private final BookingLimits limits;
-    private BookingState state;
-    private CommandApplier applier;
-    private BookingViews views;
+    private final StoreTuning tuning;
+    private final int cachedShowsMax;
 
-    public BookingStateMachine(BookingLimits limits) {
+    private StateStore store;
+    private Counters counters;
+    private Users users;
+    private Catalog catalog;
+    private Occupancy occupancy;
+    private Holds holds;
+    private Bookings bookings;
+    private Payments payments;
+    private AuditLog audit;
+    private Idempotency idempotency;
+    private UserCommands userCommands;
+    private CatalogCommands catalogCommands;
+    private HoldCommands holdCommands;
+    private CheckoutCommands checkoutCommands;
+    private RefundCommands refundCommands;
+    private StateQueries queries;
+    private long clockMillis;
+    private long appliedIndex;
+
+    public BookingStateMachine(Path directory, BookingLimits limits, StoreTuning tuning, int cachedShowsMax) {
+        this.directory = directory;
         this.limits = limits;
-        install(new BookingState());
-    }
-
-    public BookingStateMachine() {
-        this(BookingLimits.defaults());
-    }
-
-    public BookingLimits limits() {
-        return limits;
+        this.tuning = tuning;
+        this.cachedShowsMax = cachedShowsMax;
     }
 
     // ================================================================ StateMachine
 
-    /**
-     * Applies a command. Malformed bytes are answered with an INVALID_ARGUMENT rejection, identically
-     * on every replica; an exception from here is a bug (a broken invariant) and stops the node.
-     */
     @Override
-    public byte[] apply(long index, byte[] command) {
-        Command parsed;
-        try {
-            parsed = Command.parseFrom(command);
-        } catch (InvalidProtocolBufferException e) {
-            return CommandApplier.rejection(Rejection.newBuilder().setCode(RejectionCode.REJECTION_CODE_INVALID_ARGUMENT)
-                    .setMessage("malformed command: " + e.getMessage())).toByteArray();
+    public long open() {
+        if (store != null) {
+            throw new IllegalStateException("the booking state is open already");
         }
-        return applyCommand(index, parsed).toByteArray();
+        store = StateStore.open(directory, tuning);
+        counters = new Counters(store);
+        users = new Users(store, counters);
+        catalog = new Catalog(store, counters, cachedShowsMax);
+        occupancy = new Occupancy(store, cachedShowsMax);
+        holds = new Holds(store, counters);
+        bookings = new Bookings(store, counters);
+        payments = new Payments(store, counters);
+        audit = new AuditLog(store, counters);
+        idempotency = new Idempotency(store, counters);
+        userCommands = new UserCommands(users);
+        holdCommands = new HoldCommands(holds, catalog, occupancy, users, audit, limits);
+        refundCommands = new RefundCommands(bookings, payments, catalog, occupancy, audit, limits);
+        catalogCommands = new CatalogCommands(catalog, holdCommands, refundCommands, limits);
+        checkoutCommands = new CheckoutCommands(holds, holdCommands, bookings, payments, catalog, occupancy, audit,
+                limits);
+        queries = new StateQueries(this);
+        loadHotSet();
+        return appliedIndex;
     }
 
-    /** {@link #apply} without the encoding, for tests and in-process callers. */
-    public CommandResult applyCommand(long index, Command command) {
-        if (command.getNowMillis() <= 0) {
-            return invalid("now_millis", "the command carries no time (now_millis)");
+    /** Reads what is kept in memory; O(movies + screens + active holds), never O(history). */
+    private void loadHotSet() {
+        StateMeta meta = store.meta();
+        appliedIndex = meta.getAppliedIndex();
+        clockMillis = meta.getClockMillis();
+        counters.load();
+        catalog.load();
+        holds.load();
+        idempotency.reset();
+        occupancy.clear();
+    }
+
+    @Override
+    public List<CommandOutcome> apply(long index, byte[] entry) {
+        CommandBatch batch;
+        try {
+            batch = CommandBatch.parseFrom(entry);
+        } catch (InvalidProtocolBufferException e) {
+            // Our own leader wrote it, so this is a bug; refusing it keeps every replica alike and alive.
+            return List.of(CommandOutcome.rejected(RejectedException.invalidArgument("command",
+                    "the log entry is not a command batch").rejection()));
         }
-        state.clockMillis = Math.max(state.clockMillis, command.getNowMillis());
-        long nowMillis = state.clockMillis;
-        List<String> expired = applier.expireDueHolds(index, nowMillis);
-        state.pruneIdempotency(nowMillis - limits.idempotencyRetentionMillis(), limits.idempotencyPrunePerCommandMax());
+        if (batch.getCommandsCount() > Context.COMMANDS_PER_ENTRY_MAX) {
+            RejectionRecord tooMany = RejectedException.invalidArgument("command", "a log entry carries at most "
+                    + Context.COMMANDS_PER_ENTRY_MAX + " commands").rejection();
+            List<CommandOutcome> refused = new ArrayList<>();
+            batch.getCommandsList().forEach(command -> refused.add(CommandOutcome.rejected(tooMany)));
+            return refused;
+        }
+        List<CommandOutcome> outcomes = new ArrayList<>(batch.getCommandsCount());
+        for (int position = 0; position < batch.getCommandsCount(); position++) {
+            long ref = index * Context.COMMANDS_PER_ENTRY_MAX + position;
+            outcomes.add(applyOne(index, ref, batch.getCommands(position)));
+        }
+        return outcomes;
+    }
+
+    private CommandOutcome applyOne(long index, long ref, Command command) {
+        store.beginCommand();
+        try {
+            return labelled(decide(index, ref, command));
+        } finally {
+            store.endCommand(ref);
+        }
+    }
+
+    /** Adds the show's labels to a hold or booking outcome (memory lookups: the show was just used). */
+    private CommandOutcome labelled(CommandOutcome outcome) {
+        String showId = switch (outcome.kind()) {
+            case RESULT_KIND_BOOKING -> outcome.booking().getShowId();
+            case RESULT_KIND_HOLD -> outcome.hold().getShowId();
+            default -> null;
+        };
+        if (showId == null) {
+            return outcome;
+        }
+        return catalog.show(showId).map(show -> outcome.withShow(new CommandOutcome.ShowLabels(show.getStartsAtMillis(),
+                catalog.movie(show.getMovieId()).map(movie -> movie.getTitle()).orElse(""),
+                catalog.screen(show.getScreenId()).map(screen -> screen.getName()).orElse("")))).orElse(outcome);
+    }
+
+    private CommandOutcome decide(long index, long ref, Command command) {
+        if (command.getNowMillis() <= 0) {
+            return CommandOutcome.rejected(invalid("now_millis", "the command carries no time (now_millis)"));
+        }
+        clockMillis = Math.max(clockMillis, command.getNowMillis());
+        Context context = new Context(index, ref, clockMillis, command.getActor(), command.getNewId());
+        int expired = holdCommands.expireDue(context);
+        idempotency.prune(clockMillis - limits.idempotencyRetentionMillis(), limits.idempotencyPrunePerCommandMax());
         if (command.getKindCase() == Command.KindCase.KIND_NOT_SET) {
-            return invalid("kind", "the command has no kind");
+            return CommandOutcome.rejected(invalid("kind", "the command has no kind")).withHoldsExpired(expired);
         }
         String key = command.getIdempotencyKey();
-        IdempotencyKey scopedKey = new IdempotencyKey(command.getActor().getUserId(), key);
-        byte[] fingerprint = null;
+        String userId = command.getActor().getUserId();
         if (!key.isEmpty()) {
-            if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
-                return invalid("idempotency_key", "idempotency key must be 1..128 printable ASCII characters");
+            if (!FieldLimits.IDEMPOTENCY_KEY.matcher(key).matches()) {
+                return CommandOutcome.rejected(invalid("idempotency_key", "idempotency key must be 1.."
+                        + FieldLimits.IDEMPOTENCY_KEY_LENGTH_MAX + " printable ASCII characters"))
+                        .withHoldsExpired(expired);
             }
-            fingerprint = fingerprintOf(command);
-            IdempotencyRecord remembered = state.idempotency.get(scopedKey);
+            if (command.getRequestFingerprint().size() != 32) {
+                return CommandOutcome.rejected(invalid("request_fingerprint",
+                        "a command with an idempotency key needs its request's SHA-256 fingerprint"))
+                        .withHoldsExpired(expired);
+            }
+            IdempotencyRecord remembered = idempotency.get(userId, key).orElse(null);
             if (remembered != null) {
-                if (!MessageDigest.isEqual(remembered.getRequestFingerprint().toByteArray(), fingerprint)) {
-                    return invalid("idempotency_key", "idempotency key '" + key
-                            + "' was already used for a different request; use a new key");
+                if (!MessageDigest.isEqual(remembered.getRequestFingerprint().toByteArray(),
+                        command.getRequestFingerprint().toByteArray())) {
+                    return CommandOutcome.rejected(invalid("idempotency_key", "idempotency key '" + FieldLimits.echo(key)
+                            + "' was already used for a different request; use a new key")).withHoldsExpired(expired);
                 }
-                return remembered.getResult();
+                return replayRecord(remembered).withHoldsExpired(expired);
             }
         }
-        CommandApplier.Context context = new CommandApplier.Context(index, nowMillis, command.getActor(),
-                command.getNewId());
-        CommandResult result;
+        CommandOutcome outcome = handle(context, command);
+        if (!key.isEmpty()) {
+            remember(userId, key, command, outcome);
+        }
+        return outcome.withHoldsExpired(expired);
+    }
+
+    private CommandOutcome handle(Context context, Command command) {
+        int writesBefore = store.writesInCommand();
         try {
-            result = applier.handle(context, command, expired);
-        } catch (RejectedException e) {
-            result = CommandResult.newBuilder().setRejection(e.rejection()).build();
-        }
-        boolean transientFailure = result.hasRejection()
-                && result.getRejection().getCode() == RejectionCode.REJECTION_CODE_UNAVAILABLE;
-        if (fingerprint != null && !transientFailure) {
-            state.idempotency.put(scopedKey, IdempotencyRecord.newBuilder().setUserId(scopedKey.userId())
-                    .setKey(key).setRecordedAtMillis(nowMillis)
-                    .setRequestFingerprint(com.google.protobuf.ByteString.copyFrom(fingerprint)).setResult(result)
-                    .build());
-        }
-        return result;
-    }
-
-    @Override
-    public byte[] snapshot() {
-        return state.encode();
-    }
-
-    @Override
-    public void restore(byte[] snapshot) {
-        install(BookingState.decode(snapshot));
-    }
-
-    /** SHA-256 of {@link #snapshot()}, hex: equal on replicas that applied the same log prefix. */
-    public String stateHash() {
-        return HexFormat.of().formatHex(sha256().digest(snapshot()));
-    }
-
-    private void install(BookingState newState) {
-        this.state = newState;
-        this.applier = new CommandApplier(newState, limits);
-        this.views = new BookingViews(newState);
-    }
-
-    private static CommandResult invalid(String field, String message) {
-        return CommandApplier.rejection(Rejection.newBuilder().setCode(RejectionCode.REJECTION_CODE_INVALID_ARGUMENT)
-                .setField(field).setMessage(message));
-    }
-
-    /**
-     * SHA-256 of the command kind and its payload with the leader-stamped parts removed (the payload's
-     * own idempotency key, the payment outcome), so a retry of the same request matches.
-     */
-    static byte[] fingerprintOf(Command command) {
-        FieldDescriptor kindField = command.getOneofFieldDescriptor(
-                Command.getDescriptor().getOneofs().get(0));
-        Message.Builder payload = ((Message) command.getField(kindField)).toBuilder();
-        FieldDescriptor ownKey = payload.getDescriptorForType().findFieldByName("idempotency_key");
-        if (ownKey != null) {
-            payload.clearField(ownKey);
-        }
-        if (command.getKindCase() == Command.KindCase.CONFIRM_HOLD) {
-            payload.clearField(payload.getDescriptorForType().findFieldByName("payment"));
-        }
-        MessageDigest digest = sha256();
-        digest.update(ByteBuffer.allocate(4).putInt(kindField.getNumber()).array());
-        digest.update(BookingState.deterministicBytes(payload.build()));
-        return digest.digest();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
-
-    // ================================================================ queries: time and idempotency
-
-    /** The state clock: the latest {@code now_millis} applied. */
-    public long clockMillis() {
-        return state.clockMillis;
-    }
-
-    /**
-     * The result remembered for (user, key), if a command with that key was applied within the
-     * retention. The leader checks it before charging a card for a retried ConfirmHold/BookSeats.
-     */
-    public Optional<CommandResult> rememberedResult(String userId, String idempotencyKey) {
-        IdempotencyRecord record = state.idempotency.get(new IdempotencyKey(userId, idempotencyKey));
-        return record == null ? Optional.empty() : Optional.of(record.getResult());
-    }
-
-    /**
-     * The gateway idempotency key for the next payment attempt on a hold: the hold id and the attempt
-     * number ("hld_x#1"). Equal for retries of the same attempt (same key, same payment id: no double
-     * charge), new after a recorded decline (so another card can be tried).
-     */
-    public String paymentKeyFor(String holdId) {
-        Hold hold = state.holds.get(holdId);
-        int attempts = hold == null ? 0 : hold.getPaymentsCount();
-        return holdId + "#" + (attempts + 1);
-    }
-
-    // ================================================================ queries: users and catalogue
-
-    /** For login: the stored record with the password hash. */
-    public Optional<UserRecord> userByUsername(String username) {
-        String id = state.userIdByUsername.get(username);
-        return id == null ? Optional.empty() : Optional.of(state.users.get(id));
-    }
-
-    public Optional<User> user(String userId) {
-        return Optional.ofNullable(state.users.get(userId)).map(views::user);
-    }
-
-    public int userCount() {
-        return state.users.size();
-    }
-
-    /** Movies by id. */
-    public List<Movie> movies() {
-        return List.copyOf(state.movies.values());
-    }
-
-    public Optional<Movie> movie(String movieId) {
-        return Optional.ofNullable(state.movies.get(movieId));
-    }
-
-    /** Screens by id. */
-    public List<Screen> screens() {
-        return List.copyOf(state.screens.values());
-    }
-
-    public Optional<Screen> screen(String screenId) {
-        return Optional.ofNullable(state.screens.get(screenId));
-    }
-
-    /**
-     * Shows in start-time order (then id), cancelled ones included, optionally of one movie and
-     * starting at or after {@code startsAfterMillis}.
-     */
-    public List<Show> shows(Optional<String> movieId, OptionalLong startsAfterMillis, long nowMillis) {
-        long viewAt = viewAt(nowMillis);
-        List<Show> result = new ArrayList<>();
-        for (Show show : state.shows.values()) {
-            if (movieId.isPresent() && !movieId.get().equals(show.getMovieId())) {
-                continue;
+            return switch (command.getKindCase()) {
+                case REGISTER_USER -> userCommands.registerUser(context, command.getRegisterUser());
+                case CREATE_MOVIE -> catalogCommands.createMovie(context, command.getCreateMovie());
+                case UPDATE_MOVIE -> catalogCommands.updateMovie(context, command.getUpdateMovie());
+                case CREATE_SCREEN -> catalogCommands.createScreen(context, command.getCreateScreen());
+                case UPDATE_SCREEN -> catalogCommands.updateScreen(context, command.getUpdateScreen());
+                case CREATE_SHOW -> catalogCommands.createShow(context, command.getCreateShow());
+                case UPDATE_SHOW -> catalogCommands.updateShow(context, command.getUpdateShow());
+                case HOLD_SEATS -> {
+                    holdCommands.expireDueOfShow(context, command.getHoldSeats().getShowId());
+                    writesBefore = store.writesInCommand();
+                    yield holdCommands.holdSeats(context, command.getHoldSeats());
+                }
+                case EXTEND_HOLD -> holdCommands.extendHold(context, command.getExtendHold());
+                case RELEASE_HOLD -> holdCommands.releaseHold(context, command.getReleaseHold());
+                case CONFIRM_HOLD -> checkoutCommands.confirmHold(context, command.getConfirmHold());
+                case BOOK_SEATS -> {
+                    holdCommands.expireDueOfShow(context, command.getBookSeats().getShowId());
+                    writesBefore = store.writesInCommand();
+                    yield checkoutCommands.bookSeats(context, command.getBookSeats());
+                }
+                case CANCEL_BOOKING -> refundCommands.cancelBooking(context, command.getCancelBooking());
+                case ADMIN_REFUND -> refundCommands.adminRefund(context, command.getAdminRefund());
+                case EXPIRE_HOLDS -> CommandOutcome.none();
+                case KIND_NOT_SET -> throw new IllegalStateException("checked by the caller");
+            };
+        } catch (RejectedException refused) {
+            if (store.writesInCommand() != writesBefore) {
+                // Handlers check everything before they write; a refusal after a write would leave half a
+                // change in the state (and in the caches). A bug: stop rather than diverge.
+                throw new IllegalStateException("command " + command.getKindCase() + " was refused after it wrote"
+                        + " to the state: " + refused.getMessage(), refused);
             }
-            if (startsAfterMillis.isPresent() && show.getStartsAtMillis() < startsAfterMillis.getAsLong()) {
-                continue;
-            }
-            result.add(views.show(show, viewAt));
+            return CommandOutcome.rejected(refused.rejection());
         }
-        result.sort(Comparator.comparingLong(Show::getStartsAtMillis).thenComparing(Show::getId));
-        return result;
     }
 
-    public Optional<Show> show(String showId, long nowMillis) {
-        return Optional.ofNullable(state.shows.get(showId)).map(show -> views.show(show, viewAt(nowMillis)));
-    }
-
-    /** Every seat with its state; {@code mine} marks seats held or booked by {@code viewerUserId}. */
-    public Optional<SeatMap> seatMap(String showId, String viewerUserId, long nowMillis) {
-        return Optional.ofNullable(state.shows.get(showId))
-                .map(show -> views.seatMap(show, viewerUserId, viewAt(nowMillis)));
-    }
-
-    /** The append-only history of one seat of one show, oldest first. */
-    public List<AuditEvent> seatTrail(String showId, String seatId) {
-        return state.seatTrail(showId, seatId);
-    }
-
-    // ================================================================ queries: holds and bookings
-
-    /** The user's holds still running at {@code nowMillis}, by id. */
-    public List<Hold> activeHoldsOfUser(String userId, long nowMillis) {
-        long viewAt = viewAt(nowMillis);
-        List<Hold> result = new ArrayList<>();
-        for (String holdId : state.activeHoldIdsByUser.getOrDefault(userId, new TreeSet<>())) {
-            Hold hold = views.hold(state.holds.get(holdId), false, viewAt);
-            if (hold.getStatus() == HoldStatus.HOLD_STATUS_ACTIVE) {
-                result.add(hold);
-            }
-        }
-        return result;
-    }
-
-    /** One hold with its audit trail, if the viewer owns it or is an admin. */
-    public Optional<Hold> hold(String holdId, Actor viewer, long nowMillis) {
-        Hold hold = state.holds.get(holdId);
-        if (hold == null || !(hold.getUserId().equals(viewer.getUserId()) || Actors.isAdmin(viewer))) {
-            return Optional.empty();
-        }
-        return Optional.of(views.hold(hold, true, viewAt(nowMillis)));
-    }
-
-    /** One booking with its audit trail, if the viewer owns it or is an admin. */
-    public Optional<Booking> booking(String bookingId, Actor viewer) {
-        Booking booking = state.bookings.get(bookingId);
-        if (booking == null || !(booking.getUserId().equals(viewer.getUserId()) || Actors.isAdmin(viewer))) {
-            return Optional.empty();
-        }
-        return Optional.of(views.booking(booking, true));
-    }
-
-    /**
-     * The user's bookings, newest first, without audit trails.
-     *
-     * @param pageSize 0 for {@value #PAGE_SIZE_DEFAULT}, at most {@value #PAGE_SIZE_MAX}
-     * @param pageToken empty for the first page, else a previous page's {@code nextPageToken}
-     * @throws RejectedException INVALID_ARGUMENT for a bad page size or token
-     */
-    public BookingPage bookingsOfUser(String userId, int pageSize, String pageToken) {
-        return page(state.bookingsByUser.getOrDefault(userId, new TreeSet<>()), Optional.empty(), pageSize,
-                pageToken);
-    }
-
-    /** Every booking (admin), newest first, optionally of one show and/or one user. */
-    public BookingPage allBookings(Optional<String> showId, Optional<String> userId, int pageSize, String pageToken) {
-        NavigableSet<BookingOrder> candidates;
-        if (userId.isPresent()) {
-            candidates = state.bookingsByUser.getOrDefault(userId.get(), new TreeSet<>());
-        } else if (showId.isPresent()) {
-            candidates = state.bookingsByShow.getOrDefault(showId.get(), new TreeSet<>());
+    private void remember(String userId, String key, Command command, CommandOutcome outcome) {
+        IdempotencyRecord.Builder record = IdempotencyRecord.newBuilder().setRecordedAtMillis(clockMillis)
+                .setRequestFingerprint(command.getRequestFingerprint());
+        if (outcome.isRejected()) {
+            record.setRejection(outcome.rejection());
         } else {
-            candidates = state.bookingsByTime;
+            record.setResult(ResultRef.newBuilder().setKind(outcome.kind()).setId(idOf(outcome.record())));
         }
-        return page(candidates, showId, pageSize, pageToken);
+        idempotency.put(userId, key, record.build());
     }
 
-    private BookingPage page(NavigableSet<BookingOrder> orders, Optional<String> showId, int pageSize,
-            String pageToken) {
-        if (pageSize < 0 || pageSize > PAGE_SIZE_MAX) {
-            throw RejectedException.invalidArgument("page_size", "page_size must be in 0.." + PAGE_SIZE_MAX
-                    + " (0 = " + PAGE_SIZE_DEFAULT + "), was " + pageSize);
+    /** The first answer again: a remembered refusal as it was, a result as its record is now. */
+    CommandOutcome replay(IdempotencyRecord remembered) {
+        return labelled(replayRecord(remembered));
+    }
+
+    private CommandOutcome replayRecord(IdempotencyRecord remembered) {
+        if (remembered.hasRejection()) {
+            return CommandOutcome.rejected(remembered.getRejection()).asRemembered();
         }
-        int size = pageSize == 0 ? PAGE_SIZE_DEFAULT : pageSize;
-        NavigableSet<BookingOrder> newestFirst = orders.descendingSet();
-        if (!pageToken.isEmpty()) {
-            newestFirst = newestFirst.tailSet(parsePageToken(pageToken), false);
+        ResultRef ref = remembered.getResult();
+        Message record = switch (ref.getKind()) {
+            case RESULT_KIND_USER -> users.get(ref.getId()).orElse(null);
+            case RESULT_KIND_MOVIE -> catalog.movie(ref.getId()).orElse(null);
+            case RESULT_KIND_SCREEN -> catalog.screen(ref.getId()).orElse(null);
+            case RESULT_KIND_SHOW -> catalog.show(ref.getId()).orElse(null);
+            case RESULT_KIND_HOLD -> holds.get(ref.getId()).orElse(null);
+            case RESULT_KIND_BOOKING -> bookings.get(ref.getId()).orElse(null);
+            default -> null;
+        };
+        if (record == null && ref.getKind() != ResultKind.RESULT_KIND_NONE) {
+            throw new IllegalStateException("idempotency record points at " + ref.getKind() + " " + ref.getId()
+                    + ", which does not exist");
         }
-        List<Booking> result = new ArrayList<>(Math.min(size, orders.size()));
-        BookingOrder last = null;
-        for (BookingOrder order : newestFirst) {
-            Booking booking = state.bookings.get(order.bookingId());
-            if (showId.isPresent() && !showId.get().equals(booking.getShowId())) {
-                continue;
+        return CommandOutcome.of(ref.getKind(), record).asRemembered();
+    }
+
+    private static String idOf(Message record) {
+        if (record == null) {
+            return "";
+        }
+        return (String) record.getField(record.getDescriptorForType().findFieldByName("id"));
+    }
+
+    private static RejectionRecord invalid(String field, String message) {
+        return RejectedException.invalidArgument(field, message).rejection();
+    }
+
+    @Override
+    public void endBatch(long index) {
+        appliedIndex = index;
+        store.commit(index, clockMillis);
+    }
+
+    @Override
+    public StateCapture capture() {
+        StateStore.Capture capture = store.capture();
+        return new StateCapture() {
+            @Override
+            public long index() {
+                return capture.meta().getAppliedIndex();
             }
-            if (result.size() == size) {
-                return new BookingPage(result, last.createdAtMillis() + ":" + last.bookingId());
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                capture.writeTo(out);
             }
-            result.add(views.booking(booking, false));
-            last = order;
-        }
-        return new BookingPage(result, "");
-    }
 
-    private static BookingOrder parsePageToken(String pageToken) {
-        int colon = pageToken.indexOf(':');
-        try {
-            if (colon > 0 && colon < pageToken.length() - 1) {
-                return new BookingOrder(Long.parseLong(pageToken.substring(0, colon)), pageToken.substring(colon + 1));
+            @Override
+            public void close() {
+                capture.close();
             }
-        } catch (NumberFormatException e) {
-            // Falls through to the rejection below: a malformed token is the caller's mistake.
-        }
-        throw RejectedException.invalidArgument("page_token", "page_token is not one this server issued");
+        };
     }
 
-    // ================================================================ queries: statistics
-
-    /**
-     * When the earliest active hold expires (by the replicated clock's rules), or empty when no hold is
-     * active: lets the leader propose ExpireHolds only when one is due. O(1).
-     */
-    public java.util.OptionalLong nextHoldExpiryMillis() {
-        return state.nextActiveHoldExpiryMillis();
+    @Override
+    public void restore(long index, InputStream payload) throws IOException {
+        StateMeta restored = store.restore(payload);
+        if (restored.getAppliedIndex() != index) {
+            throw new IOException("the snapshot holds the state at " + restored.getAppliedIndex() + ", not at " + index);
+        }
+        loadHotSet();
     }
 
-    public BookingStatistics statistics() {
-        Map<HoldStatus, Long> holds = new EnumMap<>(HoldStatus.class);
-        Map<PaymentStatus, Long> payments = new EnumMap<>(PaymentStatus.class);
-        long refunds = 0;
-        for (Hold hold : state.holds.values()) {
-            holds.merge(hold.getStatus(), 1L, Long::sum);
-            for (Payment payment : hold.getPaymentsList()) {
-                payments.merge(payment.getStatus(), 1L, Long::sum);
-                refunds += payment.getRefundsCount();
-            }
+    /** Closes the store (after the Raft server stopped). */
+    public void close() {
+        if (store != null) {
+            store.close();
         }
-        Map<BookingStatus, Long> bookings = new EnumMap<>(BookingStatus.class);
-        for (Booking booking : state.bookings.values()) {
-            bookings.merge(booking.getStatus(), 1L, Long::sum);
-            payments.merge(booking.getPayment().getStatus(), 1L, Long::sum);
-            refunds += booking.getPayment().getRefundsCount();
-        }
-        for (Payment payment : state.unmatchedPayments.values()) {
-            payments.merge(payment.getStatus(), 1L, Long::sum);
-            refunds += payment.getRefundsCount();
-        }
-        return new BookingStatistics(state.users.size(), state.movies.size(), state.screens.size(),
-                state.shows.size(), state.activeHoldCount(), holds, bookings, payments, refunds,
-                state.idempotency.size());
     }
 
-    private long viewAt(long nowMillis) {
-        return Math.max(nowMillis, state.clockMillis);
+    // ================================================================ for queries and metrics (driver thread)
+
+    public StateQueries queries() {
+        return queries;
+    }
+
+    /** The state hash at the applied index: equal on replicas at the same index. Hex. */
+    public String stateHash() {
+        return HexFormat.of().formatHex(store.meta().getStateHash().toByteArray());
+    }
+
+    /** SHA-256 of every record of the state, hex: O(state), for tests and diagnostics. */
+    public String contentDigest() {
+        return HexFormat.of().formatHex(store.contentDigest());
+    }
+
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    public long clockMillis() {
+        return clockMillis;
+    }
+
+    BookingLimits limits() {
+        return limits;
+    }
+
+    Users users() {
+        return users;
+    }
+
+    Catalog catalog() {
+        return catalog;
+    }
+
+    Occupancy occupancy() {
+        return occupancy;
+    }
+
+    Holds holds() {
+        return holds;
+    }
+
+    Bookings bookings() {
+        return bookings;
+    }
+
+    Payments payments() {
+        return payments;
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+
+    Idempotency idempotency() {
+        return idempotency;
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    /** The store, for size metrics (thread-safe property reads). */
+    public StateStore store() {
+        return store;
     }
 }

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,7 +40,10 @@ public class BoxofficeMetrics {
             "boxoffice_payments_total", "boxoffice_refunds_total", "boxoffice_logins_total",
             "boxoffice_rpc_seconds", "boxoffice_assistant_seconds", "boxoffice_raft_peer_messages_total",
             "boxoffice_raft_peer_messages_dropped_total", "boxoffice_raft_peer_calls_rejected_total",
-            "boxoffice_raft_fsync_seconds", "boxoffice_raft_append_seconds");
+            "boxoffice_raft_fsync_seconds", "boxoffice_raft_append_seconds", "boxoffice_raft_driver_loop_seconds",
+            "boxoffice_raft_snapshot_seconds", "boxoffice_raft_snapshot_bytes", "boxoffice_raft_snapshots_total",
+            "boxoffice_raft_entries_replayed_at_start", "boxoffice_raft_log_start_index", "boxoffice_state_records",
+            "boxoffice_state_bytes");
 
     private final AtomicReference<RaftStatus> status = new AtomicReference<>();
     private final AtomicReference<TransportCounters> transport = new AtomicReference<>(
@@ -50,6 +54,13 @@ public class BoxofficeMetrics {
     private Counter leaderChanges;
     private Timer fsync;
     private Timer append;
+    private Timer driverLoop;
+    private final AtomicLong snapshotBytes = new AtomicLong();
+    private final AtomicLong entriesReplayed = new AtomicLong();
+    private final AtomicReference<Map<String, Long>> stateRecords = new AtomicReference<>(Map.of());
+    private final AtomicReference<Map<String, Long>> stateBytes = new AtomicReference<>(Map.of());
+    private MultiGauge stateRecordsGauge;
+    private MultiGauge stateBytesGauge;
 
     @Inject
     void init(MeterRegistry registry) {
@@ -76,6 +87,28 @@ public class BoxofficeMetrics {
                 .description("appending one batch to the Raft log store: encode, write and fsync")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
                 .maximumExpectedValue(Duration.ofSeconds(2)).register(registry);
+        driverLoop = Timer.builder("boxoffice.raft.driver.loop")
+                .description("one iteration of the Raft driver loop (messages, requests, tick, persist, send, apply);"
+                        + " a long one delays heartbeats").publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+        gauge("boxoffice.raft.log.start.index", "index of the last compacted entry: the log holds what follows",
+                RaftStatus::logStartIndex);
+        Gauge.builder("boxoffice.raft.snapshot.bytes", snapshotBytes, AtomicLong::doubleValue)
+                .description("size of the latest snapshot file this node wrote or installed").baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("boxoffice.raft.entries.replayed.at.start", entriesReplayed, AtomicLong::doubleValue)
+                .description("log entries the node had to replay at start-up (those after its state's index)")
+                .register(registry);
+        for (String kind : List.of("taken", "installed")) {
+            registry.counter("boxoffice.raft.snapshots", "kind", kind);
+            snapshotTimer(kind);
+        }
+        stateRecordsGauge = MultiGauge.builder("boxoffice.state.records")
+                .description("records of the booking state by kind and state").register(registry);
+        stateBytesGauge = MultiGauge.builder("boxoffice.state.bytes")
+                .description("size of the booking state's RocksDB: files (estimated live data) and memtables")
+                .baseUnit("bytes").register(registry);
         leaderChanges = Counter.builder("boxoffice.raft.leader.changes")
                 .description("times this node saw the leader change (including to none)").register(registry);
         // Outcome counters start at zero, so dashboards and rate() see every series from the first scrape.
@@ -85,7 +118,7 @@ public class BoxofficeMetrics {
         for (String outcome : List.of("confirmed", "cancelled", "rejected")) {
             registry.counter("boxoffice.bookings", "outcome", outcome);
         }
-        for (String outcome : List.of("captured", "declined", "transient_failure")) {
+        for (String outcome : List.of("authorized", "captured", "voided", "declined", "transient_failure")) {
             registry.counter("boxoffice.payments", "outcome", outcome);
         }
         for (String outcome : List.of("cancellation", "none", "admin", "payment_not_applied")) {
@@ -147,6 +180,42 @@ public class BoxofficeMetrics {
         replicationLag.register(rows, true);
     }
 
+    /** One driver-loop iteration took {@code nanos} (called on the driver thread: cheap). */
+    public void driverLoop(long nanos) {
+        driverLoop.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A snapshot was written ({@code kind} taken) or copied and installed ({@code kind} installed). */
+    public void snapshot(String kind, long sizeBytes, long nanos) {
+        snapshotBytes.set(sizeBytes);
+        registry.counter("boxoffice.raft.snapshots", "kind", kind).increment();
+        snapshotTimer(kind).record(Duration.ofNanos(nanos));
+    }
+
+    private Timer snapshotTimer(String kind) {
+        return Timer.builder("boxoffice.raft.snapshot").description("writing a snapshot (taken, off the driver thread)"
+                        + " or restoring one (installed)").tag("kind", kind).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+    }
+
+    /** At start-up: how many log entries followed the state's durable index. */
+    public void recovered(long replayedEntries) {
+        entriesReplayed.set(replayedEntries);
+    }
+
+    /** Publishes the state's record counts and sizes (called by the cluster poller now and then). */
+    public void onStateSize(Map<String, Long> records, Map<String, Long> bytes) {
+        stateRecords.set(records);
+        stateBytes.set(bytes);
+        stateRecordsGauge.register(records.entrySet().stream()
+                .map(entry -> MultiGauge.Row.of(Tags.of("kind", entry.getKey()), entry.getValue()))
+                .collect(java.util.stream.Collectors.toList()), true);
+        stateBytesGauge.register(bytes.entrySet().stream()
+                .map(entry -> MultiGauge.Row.of(Tags.of("part", entry.getKey()), entry.getValue()))
+                .collect(java.util.stream.Collectors.toList()), true);
+    }
+
     /** The Raft log's write-ahead log was fsynced (called on the Raft driver thread: must stay cheap). */
     public void walSynced(long nanos) {
         fsync.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -191,7 +260,7 @@ public class BoxofficeMetrics {
         registry.counter("boxoffice.bookings", "outcome", outcome).increment();
     }
 
-    /** captured, declined, transient_failure. */
+    /** authorized, captured, voided, declined, transient_failure. */
     public void payment(String outcome) {
         registry.counter("boxoffice.payments", "outcome", outcome).increment();
     }

@@ -156,8 +156,8 @@ class AdminApiTest {
                 + "negative; layout.categories[0].price.currency: must be an ISO 4217 code of three upper-case "
                 + "letters, e.g. EUR; layout.categories: row B belongs to no category; every row needs one; "
                 + "layout.blocked_seat_ids[1]: seat C9 is outside the 2 x 4 layout");
-        assertThat(show.getStatus().getDescription()).isEqualTo("screen_id: is required; starts_at_millis: is "
-                + "required (milliseconds since the epoch, in the future)");
+        assertThat(show.getStatus().getDescription()).isEqualTo("screen_id: is required; starts_at_millis: must "
+                + "be milliseconds since the epoch between 2000-01-01T00:00:00Z and 2200-01-01T00:00:00Z, in the future");
         assertThat(unknownMovie.getStatus().getDescription()).isEqualTo("no movie 'mov_unknown'");
     }
 

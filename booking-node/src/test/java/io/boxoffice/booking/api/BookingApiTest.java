@@ -265,7 +265,7 @@ class BookingApiTest {
                 ConfirmHoldRequest.newBuilder().setHoldId(foreign.getId()).setPayment(Fixtures.card("4242 4242")
                         .toBuilder().setExpiryMonth(13).setCvc("12")).build()));
 
-        assertThat(ended.getStatus().getDescription()).startsWith("hold " + released.getId() + " is released (")
+        assertThat(ended.getStatus().getDescription()).startsWith("hold " + released.getId() + " was released (")
                 .endsWith("); nothing was charged. Hold the seats again");
         assertThat(notMine.getStatus().getDescription()).isEqualTo("no hold " + foreign.getId() + " of yours");
         assertThat(noCard.getStatus().getDescription()).isEqualTo("payment: is required (card number, expiry, cvc)");
@@ -312,7 +312,7 @@ class BookingApiTest {
         StatusRuntimeException blocked = fails(Status.Code.FAILED_PRECONDITION, () -> user2.bookSeats(
                 BookSeatsRequest.newBuilder().setShowId(other.getId()).addSeatIds("A12")
                         .setPayment(Fixtures.card(Fixtures.CARD_OK)).build()));
-        assertThat(blocked.getStatus().getDescription()).isEqualTo("seat A12 (blocked) is not available; nothing was held");
+        assertThat(blocked.getStatus().getDescription()).isEqualTo("seat A12 (blocked) is not available; nothing was booked or charged");
     }
 
     // ---------------------------------------------------------------- bookings

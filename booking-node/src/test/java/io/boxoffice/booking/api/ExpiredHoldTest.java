@@ -42,7 +42,7 @@ class ExpiredHoldTest {
         StatusRuntimeException error = fails(Status.Code.FAILED_PRECONDITION, () -> booking.confirmHold(
                 ConfirmHoldRequest.newBuilder().setHoldId(hold.getId()).setPayment(Fixtures.card(Fixtures.CARD_OK))
                         .build()));
-        assertThat(error.getStatus().getDescription()).startsWith("hold " + hold.getId() + " is expired")
+        assertThat(error.getStatus().getDescription()).startsWith("hold " + hold.getId() + " expired at ")
                 .endsWith("nothing was charged. Hold the seats again");
         assertThat(metric("boxoffice_payments_total{outcome=\"captured\"}")).isEqualTo(capturedBefore);
         assertThat(booking.listMyHolds(ListMyHoldsRequest.getDefaultInstance()).getHoldsList())

@@ -2,8 +2,8 @@ package io.boxoffice.booking.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.boxoffice.proto.booking.v1.Rejection;
-import io.boxoffice.proto.booking.v1.RejectionCode;
+import io.boxoffice.proto.replicated.v1.RejectionCode;
+import io.boxoffice.proto.replicated.v1.RejectionRecord;
 import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.errors.ProposalDroppedException;
 import io.grpc.Status;
@@ -39,7 +39,7 @@ class GrpcErrorsTest {
                 .contains("retry with the same idempotency key");
         assertThat(GrpcErrors.toStatus(new CompletionException(new TimeoutException())).getStatus().getCode())
                 .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-        StatusRuntimeException taken = GrpcErrors.toStatus(new RejectedCommand(Rejection.newBuilder()
+        StatusRuntimeException taken = GrpcErrors.toStatus(new RejectedCommand(RejectionRecord.newBuilder()
                 .setCode(RejectionCode.REJECTION_CODE_FAILED_PRECONDITION).setMessage("seat A5 is not available")
                 .addTakenSeatIds("A5").build()));
         assertThat(taken.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);

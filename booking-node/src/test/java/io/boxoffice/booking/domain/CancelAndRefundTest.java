@@ -6,64 +6,76 @@ import static io.boxoffice.booking.domain.DomainFixture.BOB;
 import static io.boxoffice.booking.domain.DomainFixture.HOUR;
 import static io.boxoffice.booking.domain.DomainFixture.T0;
 import static io.boxoffice.booking.domain.DomainFixture.eur;
+import static io.boxoffice.booking.domain.HoldSeatsTest.kinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.boxoffice.proto.booking.v1.CommandResult;
-import io.boxoffice.proto.booking.v1.RejectionCode;
-import io.boxoffice.proto.v1.Booking;
-import io.boxoffice.proto.v1.BookingStatus;
-import io.boxoffice.proto.v1.CancelBookingRequest;
-import io.boxoffice.proto.v1.HoldStatus;
-import io.boxoffice.proto.v1.PaymentStatus;
-import io.boxoffice.proto.v1.RefundBookingRequest;
-import io.boxoffice.proto.v1.RefundKind;
-import io.boxoffice.proto.v1.UpdateShowRequest;
+import io.boxoffice.proto.replicated.v1.AdminRefund;
+import io.boxoffice.proto.replicated.v1.BookingRecord;
+import io.boxoffice.proto.replicated.v1.BookingState;
+import io.boxoffice.proto.replicated.v1.CancelBooking;
+import io.boxoffice.proto.replicated.v1.EventKind;
+import io.boxoffice.proto.replicated.v1.HoldState;
+import io.boxoffice.proto.replicated.v1.PaymentState;
+import io.boxoffice.proto.replicated.v1.RefundKind;
+import io.boxoffice.proto.replicated.v1.RejectionCode;
+import io.boxoffice.proto.replicated.v1.ShowState;
+import io.boxoffice.proto.replicated.v1.UpdateShow;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CancelAndRefundTest {
 
     private static final long STARTS_AT = T0 + 72 * HOUR;
 
+    @TempDir
+    Path directory;
     private DomainFixture fixture;
     private String showId;
-    private Booking booking;
+    private BookingRecord booking;
 
     @BeforeEach
     void setUp() {
-        fixture = new DomainFixture();
+        fixture = new DomainFixture(directory);
         showId = fixture.standardShow();
         booking = fixture.bookedOk(ALICE, showId, "D4", "D5");
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
     }
 
     @Test
     void when_cancelled_exactly_two_hours_before_the_show_then_the_refund_is_full() {
         fixture.nowMillis = STARTS_AT - 2 * HOUR;
 
-        Booking cancelled = fixture.cancel(ALICE, booking.getId()).getBooking();
+        BookingRecord cancelled = fixture.cancel(ALICE, booking.getId()).booking();
 
-        assertThat(cancelled.getStatus()).isEqualTo(BookingStatus.BOOKING_STATUS_CANCELLED);
+        assertThat(cancelled.getState()).isEqualTo(BookingState.BOOKING_STATE_CANCELLED);
         assertThat(cancelled.getRefunded()).isEqualTo(eur(2400));
-        assertThat(cancelled.getPayment().getStatus()).isEqualTo(PaymentStatus.PAYMENT_STATUS_REFUNDED);
+        assertThat(cancelled.getPayment().getState()).isEqualTo(PaymentState.PAYMENT_STATE_REFUNDED);
         assertThat(cancelled.getPayment().getRefunds(0).getKind()).isEqualTo(RefundKind.REFUND_KIND_CANCELLATION);
-        assertThat(fixture.heldOk(BOB, showId, "D4", "D5").getStatus()).isEqualTo(HoldStatus.HOLD_STATUS_ACTIVE);
-        assertThat(fixture.machine.booking(booking.getId(), ALICE).orElseThrow().getAuditList())
-                .extracting(e -> e.getKind()).containsExactly("PAYMENT_CAPTURED", "BOOKED", "REFUNDED", "CANCELLED");
-        assertThat(fixture.machine.seatTrail(showId, "D4")).extracting(e -> e.getKind())
-                .containsExactly("HELD", "BOOKED", "RELEASED", "HELD");
+        assertThat(fixture.heldOk(BOB, showId, "D4", "D5").getState()).isEqualTo(HoldState.HOLD_STATE_ACTIVE);
+        assertThat(kinds(fixture.queries().bookingTrail(booking.getId())))
+                .containsExactly(EventKind.EVENT_KIND_BOOKED, EventKind.EVENT_KIND_REFUNDED, EventKind.EVENT_KIND_CANCELLED);
+        assertThat(kinds(fixture.queries().seatTrail(showId, "D4"))).containsExactly(EventKind.EVENT_KIND_HELD,
+                EventKind.EVENT_KIND_BOOKED, EventKind.EVENT_KIND_CANCELLED, EventKind.EVENT_KIND_HELD);
     }
 
     @Test
     void when_cancelled_one_millisecond_later_then_there_is_no_refund_but_the_seats_are_freed() {
         fixture.nowMillis = STARTS_AT - 2 * HOUR + 1;
 
-        Booking cancelled = fixture.cancel(ALICE, booking.getId()).getBooking();
+        BookingRecord cancelled = fixture.cancel(ALICE, booking.getId()).booking();
 
-        assertThat(cancelled.getStatus()).isEqualTo(BookingStatus.BOOKING_STATUS_CANCELLED);
+        assertThat(cancelled.getState()).isEqualTo(BookingState.BOOKING_STATE_CANCELLED);
         assertThat(cancelled.getRefunded()).isEqualTo(eur(0));
-        assertThat(cancelled.getPayment().getStatus()).isEqualTo(PaymentStatus.PAYMENT_STATUS_CAPTURED);
+        assertThat(cancelled.getPayment().getState()).isEqualTo(PaymentState.PAYMENT_STATE_CAPTURED);
         assertThat(cancelled.getStatusReason()).contains("less than 120 minutes before the show: no refund");
-        assertThat(fixture.heldOk(BOB, showId, "D4").getStatus()).isEqualTo(HoldStatus.HOLD_STATUS_ACTIVE);
+        assertThat(fixture.heldOk(BOB, showId, "D4").getState()).isEqualTo(HoldState.HOLD_STATE_ACTIVE);
     }
 
     @Test
@@ -71,19 +83,19 @@ class CancelAndRefundTest {
         fixture.nowMillis = STARTS_AT;
         fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_FAILED_PRECONDITION,
                 "the show started at 2026-01-04T00:00:00Z; the booking can no longer be cancelled", ALICE,
-                c -> c.setCancelBooking(CancelBookingRequest.newBuilder().setBookingId(booking.getId())));
+                c -> c.setCancelBooking(CancelBooking.newBuilder().setBookingId(booking.getId())));
     }
 
     @Test
     void when_someone_else_cancels_or_it_is_cancelled_twice_then_it_is_rejected() {
         fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_NOT_FOUND,
                 "no booking '" + booking.getId() + "'", BOB,
-                c -> c.setCancelBooking(CancelBookingRequest.newBuilder().setBookingId(booking.getId())));
+                c -> c.setCancelBooking(CancelBooking.newBuilder().setBookingId(booking.getId())));
         fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_INVALID_ARGUMENT, "booking_id is required",
-                ALICE, c -> c.setCancelBooking(CancelBookingRequest.newBuilder()));
+                ALICE, c -> c.setCancelBooking(CancelBooking.newBuilder()));
         fixture.cancel(ALICE, booking.getId());
         fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_FAILED_PRECONDITION, "is already cancelled",
-                ALICE, c -> c.setCancelBooking(CancelBookingRequest.newBuilder().setBookingId(booking.getId())));
+                ALICE, c -> c.setCancelBooking(CancelBooking.newBuilder().setBookingId(booking.getId())));
     }
 
     @Test
@@ -91,13 +103,13 @@ class CancelAndRefundTest {
         fixture.nowMillis = STARTS_AT - HOUR;
         fixture.cancel(ALICE, booking.getId());
 
-        Booking refunded = fixture.adminRefund(ADMIN, booking.getId(), null, "goodwill").getBooking();
+        BookingRecord refunded = fixture.adminRefund(ADMIN, booking.getId(), null, "goodwill").booking();
 
         assertThat(refunded.getRefunded()).isEqualTo(eur(2400));
         assertThat(refunded.getPayment().getRefundsList()).singleElement()
                 .satisfies(r -> assertThat(r.getKind()).isEqualTo(RefundKind.REFUND_KIND_ADMIN));
         fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_FAILED_PRECONDITION,
-                "is refunded in full already", ADMIN, c -> c.setAdminRefund(RefundBookingRequest.newBuilder()
+                "is refunded in full already", ADMIN, c -> c.setAdminRefund(AdminRefund.newBuilder()
                         .setBookingId(booking.getId()).setReason("again")));
     }
 
@@ -105,30 +117,31 @@ class CancelAndRefundTest {
     void when_an_admin_refunds_part_of_a_confirmed_booking_after_the_show_then_it_is_cancelled() {
         fixture.nowMillis = STARTS_AT + HOUR;
 
-        Booking refunded = fixture.adminRefund(ADMIN, booking.getId(), eur(1000), "projector broke").getBooking();
+        BookingRecord refunded = fixture.adminRefund(ADMIN, booking.getId(), eur(1000), "projector broke").booking();
 
-        assertThat(refunded.getStatus()).isEqualTo(BookingStatus.BOOKING_STATUS_CANCELLED);
+        assertThat(refunded.getState()).isEqualTo(BookingState.BOOKING_STATE_CANCELLED);
         assertThat(refunded.getRefunded()).isEqualTo(eur(1000));
-        assertThat(refunded.getPayment().getStatus()).isEqualTo(PaymentStatus.PAYMENT_STATUS_PARTIALLY_REFUNDED);
-        assertThat(fixture.adminRefund(ADMIN, booking.getId(), eur(1400), "rest").getBooking().getRefunded())
+        assertThat(refunded.getPayment().getState()).isEqualTo(PaymentState.PAYMENT_STATE_PARTIALLY_REFUNDED);
+        assertThat(fixture.adminRefund(ADMIN, booking.getId(), eur(1400), "rest").booking().getRefunded())
                 .isEqualTo(eur(2400));
+        assertThat(fixture.queries().statistics().refunds()).isEqualTo(2);
     }
 
     @Test
     void when_an_admin_refund_is_malformed_or_not_by_an_admin_then_it_is_rejected_without_change() {
         fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_PERMISSION_DENIED,
-                "only admins may refund bookings", ALICE, c -> c.setAdminRefund(RefundBookingRequest.newBuilder()
+                "only admins may refund bookings", ALICE, c -> c.setAdminRefund(AdminRefund.newBuilder()
                         .setBookingId(booking.getId()).setReason("mine")));
         fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_INVALID_ARGUMENT, "reason must be 1..500",
-                ADMIN, c -> c.setAdminRefund(RefundBookingRequest.newBuilder().setBookingId(booking.getId())));
+                ADMIN, c -> c.setAdminRefund(AdminRefund.newBuilder().setBookingId(booking.getId())));
         fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_INVALID_ARGUMENT,
-                "refund must be 1..2400 minor units", ADMIN, c -> c.setAdminRefund(RefundBookingRequest.newBuilder()
+                "refund must be 1..2400 minor units", ADMIN, c -> c.setAdminRefund(AdminRefund.newBuilder()
                         .setBookingId(booking.getId()).setReason("x").setAmount(eur(2401))));
         fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_INVALID_ARGUMENT,
-                "the booking was paid in EUR, not 'USD'", ADMIN, c -> c.setAdminRefund(RefundBookingRequest
+                "the booking was paid in EUR, not 'USD'", ADMIN, c -> c.setAdminRefund(AdminRefund
                         .newBuilder().setBookingId(booking.getId()).setReason("x").setAmount(Moneys.of(5, "USD"))));
         fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_NOT_FOUND, "no booking 'bkg_nope'", ADMIN,
-                c -> c.setAdminRefund(RefundBookingRequest.newBuilder().setBookingId("bkg_nope").setReason("x")));
+                c -> c.setAdminRefund(AdminRefund.newBuilder().setBookingId("bkg_nope").setReason("x")));
     }
 
     @Test
@@ -136,16 +149,16 @@ class CancelAndRefundTest {
         fixture.nowMillis = STARTS_AT - HOUR;
         String holdId = fixture.heldOk(BOB, showId, "A1").getId();
 
-        CommandResult result = fixture.run(ADMIN, c -> c.setUpdateShow(UpdateShowRequest.newBuilder()
+        CommandOutcome outcome = fixture.run(ADMIN, c -> c.setUpdateShow(UpdateShow.newBuilder()
                 .setShowId(showId).setCancel(true)));
 
-        assertThat(result.getShow().getStatus()).isEqualTo(io.boxoffice.proto.v1.ShowStatus.SHOW_STATUS_CANCELLED);
-        Booking after = fixture.machine.booking(booking.getId(), ALICE).orElseThrow();
-        assertThat(after.getStatus()).isEqualTo(BookingStatus.BOOKING_STATUS_CANCELLED);
+        assertThat(outcome.show().getState()).isEqualTo(ShowState.SHOW_STATE_CANCELLED);
+        BookingRecord after = fixture.queries().booking(booking.getId()).orElseThrow();
+        assertThat(after.getState()).isEqualTo(BookingState.BOOKING_STATE_CANCELLED);
         assertThat(after.getRefunded()).isEqualTo(eur(2400));
         assertThat(after.getPayment().getRefunds(0).getKind()).isEqualTo(RefundKind.REFUND_KIND_SHOW_CANCELLED);
-        assertThat(fixture.machine.hold(holdId, BOB, fixture.nowMillis).orElseThrow().getStatusReason())
-                .isEqualTo("show cancelled");
-        assertThat(fixture.machine.activeHoldsOfUser(BOB.getUserId(), fixture.nowMillis)).isEmpty();
+        assertThat(fixture.queries().hold(holdId).orElseThrow().getStatusReason()).isEqualTo("show cancelled");
+        assertThat(fixture.queries().activeHoldsOfUser(BOB.getUserId())).isEmpty();
+        assertThat(fixture.queries().seats(showId, "", fixture.nowMillis).orElseThrow().freeCount()).isEqualTo(100);
     }
 }

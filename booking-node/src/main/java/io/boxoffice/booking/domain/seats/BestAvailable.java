@@ -1,10 +1,8 @@
-package io.boxoffice.booking.domain.holds;
+package io.boxoffice.booking.domain.seats;
 
 import io.boxoffice.booking.domain.catalog.SeatLayout;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
 
 /**
  * Picks N adjacent free seats in one row, the way a box office clerk would.
@@ -29,10 +27,11 @@ public final class BestAvailable {
 
     /**
      * @param category wanted category, or empty for any
-     * @param isFree whether a seat can be held now (not held, booked or blocked)
-     * @return seat ids left to right, or empty when no row has {@code count} adjacent free seats
+     * @param isFree whether the seat at an index can be taken now (not held, booked or blocked)
+     * @return the index of the first seat of the block (the block runs left to right), or empty when no
+     *         row has {@code count} adjacent free seats
      */
-    public static Optional<List<String>> find(SeatLayout layout, int count, String category, Predicate<String> isFree) {
+    public static Optional<Integer> find(SeatLayout layout, int count, String category, IntPredicate isFree) {
         Candidate best = null;
         for (int row = 0; row < layout.rowCount(); row++) {
             if (!category.isEmpty() && !category.equals(layout.categoryOfRow(row))) {
@@ -43,27 +42,22 @@ public final class BestAvailable {
                 best = candidate;
             }
         }
-        if (best == null) {
-            return Optional.empty();
-        }
-        List<String> seatIds = new ArrayList<>(count);
-        for (int number = best.first; number < best.first + count; number++) {
-            seatIds.add(SeatLayout.seatId(best.row, number));
-        }
-        return Optional.of(seatIds);
+        return best == null ? Optional.empty()
+                : Optional.of(best.row * layout.seatsPerRow() + best.first - 1);
     }
 
-    private static Candidate bestInRow(SeatLayout layout, int row, int count, Predicate<String> isFree) {
+    private static Candidate bestInRow(SeatLayout layout, int row, int count, IntPredicate isFree) {
         Candidate best = null;
         int seats = layout.seatsPerRow();
+        int base = row * seats - 1; // index of seat number n is base + n
         int number = 1;
         while (number <= seats) {
-            if (!isFree.test(SeatLayout.seatId(row, number))) {
+            if (!isFree.test(base + number)) {
                 number++;
                 continue;
             }
             int runStart = number;
-            while (number <= seats && isFree.test(SeatLayout.seatId(row, number))) {
+            while (number <= seats && isFree.test(base + number)) {
                 number++;
             }
             int runEnd = number - 1;

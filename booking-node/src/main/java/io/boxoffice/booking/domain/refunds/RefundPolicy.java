@@ -1,4 +1,4 @@
-package io.boxoffice.booking.domain.payment;
+package io.boxoffice.booking.domain.refunds;
 
 /**
  * The customer cancellation policy: a full refund when cancelling at least

@@ -1,14 +1,15 @@
-package io.boxoffice.booking.domain.holds;
+package io.boxoffice.booking.domain.seats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.boxoffice.booking.domain.Moneys;
 import io.boxoffice.booking.domain.catalog.SeatLayout;
-import io.boxoffice.proto.v1.ScreenLayout;
-import io.boxoffice.proto.v1.SeatCategory;
+import io.boxoffice.proto.replicated.v1.LayoutRecord;
+import io.boxoffice.proto.replicated.v1.SeatCategoryRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,24 +46,28 @@ class BestAvailableTest {
     void picks_seats_by_orphans_then_row_then_centre(String picture, int count, String category, String expected) {
         String[] rows = picture.split("/");
         SeatLayout layout = layoutOf(rows.length, rows[0].length());
-        Predicate<String> isFree = seatId -> {
-            int[] position = SeatLayout.parse(seatId).orElseThrow();
-            return rows[position[0]].charAt(position[1] - 1) == '.';
-        };
+        IntPredicate isFree = seat -> rows[seat / layout.seatsPerRow()].charAt(seat % layout.seatsPerRow()) == '.';
 
-        Optional<List<String>> found = BestAvailable.find(layout, count, category, isFree);
+        Optional<Integer> first = BestAvailable.find(layout, count, category, isFree);
 
-        assertThat(found.map(seats -> String.join(" ", seats)).orElse("none")).isEqualTo(expected);
+        assertThat(first.map(start -> {
+            List<String> seats = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                seats.add(layout.seatIdAt(start + i));
+            }
+            return String.join(" ", seats);
+        }).orElse("none")).isEqualTo(expected);
     }
 
     private static SeatLayout layoutOf(int rows, int seatsPerRow) {
-        ScreenLayout.Builder layout = ScreenLayout.newBuilder().setRowCount(rows).setSeatsPerRow(seatsPerRow);
-        SeatCategory.Builder standard = SeatCategory.newBuilder().setName("standard").setPrice(Moneys.of(1000, "EUR"));
+        LayoutRecord.Builder layout = LayoutRecord.newBuilder().setRowCount(rows).setSeatsPerRow(seatsPerRow);
+        SeatCategoryRecord.Builder standard = SeatCategoryRecord.newBuilder().setName("standard")
+                .setPrice(Moneys.of(1000, "EUR"));
         for (int row = 0; row < rows - 1; row++) {
             standard.addRows(SeatLayout.rowLabel(row));
         }
-        SeatCategory.Builder premium = SeatCategory.newBuilder().setName("premium").setPrice(Moneys.of(1500, "EUR"))
-                .addRows(SeatLayout.rowLabel(rows - 1));
+        SeatCategoryRecord.Builder premium = SeatCategoryRecord.newBuilder().setName("premium")
+                .setPrice(Moneys.of(1500, "EUR")).addRows(SeatLayout.rowLabel(rows - 1));
         if (rows > 1) {
             layout.addCategories(standard);
         }
