@@ -117,6 +117,18 @@ class CommandLineTest {
     }
 
     @Test
+    void release_answers_with_the_hold_as_it_is_now_as_text_or_json() {
+        run("login", "-u", "user1", "-p", "password1");
+        run("hold", "shw_1", "--seats", "B4");
+        Run released = run("release", "hld_1");
+        assertThat(released.exit()).isZero();
+        assertThat(released.out()).startsWith("Hold hld_1: B4").contains("released").endsWith("\n");
+        run("hold", "shw_1", "--seats", "B5");
+        Run json = run("release", "hld_2", "--output", "json");
+        assertThat(json.out()).contains("\"id\": \"hld_2\"", "\"status\": \"HOLD_STATUS_RELEASED\"");
+    }
+
+    @Test
     void a_wrong_password_exits_4_and_leaves_no_session() {
         Run run = run("login", "-u", "user1", "-p", "nope");
         assertThat(run.exit()).isEqualTo(4);

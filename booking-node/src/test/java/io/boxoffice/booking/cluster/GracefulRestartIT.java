@@ -63,8 +63,8 @@ class GracefulRestartIT {
     void cluster() {
         // Node output is kept after the run (CI can archive it): target/live-logs/GracefulRestartIT/.
         cluster = LoopbackCluster.builder(dir, LogDirectory.fresh("GracefulRestartIT"))
-                .members("node-1", "node-2", "node-3").heapMegabytes(192)
-                .jvmOptions("-Xss512k", "-XX:MaxMetaspaceSize=128m").build();
+                .members("node-1", "node-2", "node-3")
+                .processes(jvm -> jvm.heapMegabytes(192).jvmOptions("-Xss512k", "-XX:MaxMetaspaceSize=128m")).build();
     }
 
     @AfterEach

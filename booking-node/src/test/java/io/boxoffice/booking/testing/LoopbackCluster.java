@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -115,8 +116,7 @@ public final class LoopbackCluster implements AutoCloseable {
         private final Path logDirectory;
         private List<String> ids = List.of("node-1", "node-2", "node-3");
         private Integer portBase;
-        private int heapMegabytes = 256;
-        private final List<String> jvmOptions = new ArrayList<>();
+        private UnaryOperator<NodeProcess.Builder> tuning = UnaryOperator.identity();
         private final Map<String, String> settings = new LinkedHashMap<>();
 
         private Builder(Path workDirectory, Path logDirectory) {
@@ -138,13 +138,9 @@ public final class LoopbackCluster implements AutoCloseable {
             return this;
         }
 
-        public Builder heapMegabytes(int megabytes) {
-            heapMegabytes = megabytes;
-            return this;
-        }
-
-        public Builder jvmOptions(String... options) {
-            jvmOptions.addAll(List.of(options));
+        /** Tunes each member's JVM (heap, options) on the launcher's own builder. */
+        public Builder processes(UnaryOperator<NodeProcess.Builder> jvmTuning) {
+            tuning = jvmTuning;
             return this;
         }
 
@@ -177,10 +173,9 @@ public final class LoopbackCluster implements AutoCloseable {
                 config.put("boxoffice.grpc-port", Integer.toString(own[1]));
                 config.put("boxoffice.http-port", Integer.toString(own[2]));
                 config.put("boxoffice.data-dir", workDirectory.resolve(id).toString());
-                NodeProcess process = NodeProcess.builder(id).jar(jar).heapMegabytes(heapMegabytes)
-                        .jvmOptions(jvmOptions.toArray(String[]::new)).environment(NodeConfig.asEnvironment(config))
-                        .withoutInheritedEnvironment("BOXOFFICE_", "QUARKUS_")
-                        .logFile(logDirectory.resolve(id + ".log")).build();
+                NodeProcess process = tuning.apply(NodeProcess.builder(id).jar(jar)
+                        .environment(NodeConfig.asEnvironment(config)).withoutInheritedEnvironment("BOXOFFICE_", "QUARKUS_")
+                        .logFile(logDirectory.resolve(id + ".log"))).build();
                 members.add(new Member(id, own[0], own[1], own[2], process));
             }
             return new LoopbackCluster(members, workDirectory);

@@ -198,33 +198,36 @@ public final class UserCommands {
         }
     }
 
-    @Command(name = "extend", description = "Extend an active hold (up to its maximum lifetime).")
-    public static final class Extend extends CommandBase {
+    /** A change to one of my holds, answered with the hold as it is now. */
+    abstract static class HoldChange extends CommandBase {
         @Parameters(index = "0", paramLabel = "HOLD_ID")
         String holdId;
 
         @Option(names = "--idempotency-key")
         String key;
 
+        abstract Hold change(BoxofficeApi api);
+
         @Override
         public Integer call() {
             CliContext context = context();
-            return answer(context.api().extendHold(holdId, key), hold -> Views.hold(hold, context.clock().millis()));
+            return answer(change(context.api()), hold -> Views.hold(hold, context.clock().millis()));
+        }
+    }
+
+    @Command(name = "extend", description = "Extend an active hold (up to its maximum lifetime).")
+    public static final class Extend extends HoldChange {
+        @Override
+        Hold change(BoxofficeApi api) {
+            return api.extendHold(holdId, key);
         }
     }
 
     @Command(name = "release", description = "Release an active hold; its seats are free at once.")
-    public static final class Release extends CommandBase {
-        @Parameters(index = "0", paramLabel = "HOLD_ID")
-        String holdId;
-
-        @Option(names = "--idempotency-key")
-        String key;
-
+    public static final class Release extends HoldChange {
         @Override
-        public Integer call() {
-            CliContext context = context();
-            return answer(context.api().releaseHold(holdId, key), hold -> Views.hold(hold, context.clock().millis()));
+        Hold change(BoxofficeApi api) {
+            return api.releaseHold(holdId, key);
         }
     }
 
