@@ -69,7 +69,7 @@ public class CommandGateway {
      * outcome of a refused payment to void it); Raft conditions complete it with their typed exceptions.
      */
     public CompletableFuture<CommandOutcome> submit(Command command, boolean refusalsAsOutcomes) {
-        String type = command.getKindCase().name().toLowerCase(Locale.ROOT);
+        String type = typeOf(command);
         byte[] bytes = CommandBatch.newBuilder().addCommands(command).build().toByteArray();
         if (bytes.length > config.raft().maxCommandBytes()) {
             return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("request too large: " + bytes.length
@@ -120,6 +120,9 @@ public class CommandGateway {
                         throw new IllegalStateException("a batch of " + commands.size() + " commands answered "
                                 + outcomes.size() + " outcomes");
                     }
+                    for (int i = 0; i < outcomes.size(); i++) {
+                        count(typeOf(commands.get(i)), outcomes.get(i));
+                    }
                     return outcomes;
                 }, completions);
     }
@@ -134,19 +137,23 @@ public class CommandGateway {
             throw new IllegalStateException("a batch of one command answered " + outcomes.size() + " outcomes");
         }
         CommandOutcome outcome = outcomes.get(0);
+        count(type, outcome);
+        if (outcome.isRejected() && !refusalsAsOutcomes) {
+            throw new RejectedCommand(outcome.rejection());
+        }
+        return outcome;
+    }
+
+    private void count(String type, CommandOutcome outcome) {
         if (outcome.holdsExpired() > 0) {
             metrics.holdsExpired(outcome.holdsExpired());
         }
-        if (outcome.isRejected()) {
-            metrics.command(type, outcome.rejection().getCode().name().replace("REJECTION_CODE_", "")
-                    .toLowerCase(Locale.ROOT));
-            if (!refusalsAsOutcomes) {
-                throw new RejectedCommand(outcome.rejection());
-            }
-            return outcome;
-        }
-        metrics.command(type, outcome.remembered() ? "remembered" : "ok");
-        return outcome;
+        metrics.command(type, outcome.isRejected() ? outcome.rejection().getCode().name()
+                .replace("REJECTION_CODE_", "").toLowerCase(Locale.ROOT) : outcome.remembered() ? "remembered" : "ok");
+    }
+
+    private static String typeOf(Command command) {
+        return command.getKindCase().name().toLowerCase(Locale.ROOT);
     }
 
     /** Runs {@code query} on the state with {@code consistency}; completes off the driver thread. */

@@ -124,8 +124,7 @@ public class DomainBookingQueries implements BookingQueries {
 
     private Booking bookingView(BookingRecord booking, boolean withAudit) {
         ShowRecord show = queries().show(booking.getShowId()).orElseThrow();
-        return PublicViews.booking(booking, show, queries().movie(show.getMovieId()).orElseThrow(),
-                queries().screen(show.getScreenId()).orElseThrow(),
+        return PublicViews.booking(booking, queries().labels(show),
                 withAudit ? queries().bookingTrail(booking.getId()) : List.of());
     }
 

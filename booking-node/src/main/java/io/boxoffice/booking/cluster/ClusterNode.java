@@ -16,6 +16,7 @@ import io.boxoffice.booking.domain.BookingStateMachine;
 import io.boxoffice.booking.domain.CommandOutcome;
 import io.boxoffice.raft.server.RaftObserver;
 import io.boxoffice.raft.server.RaftServer;
+import io.boxoffice.raft.server.StateMachine;
 import io.boxoffice.raft.server.RaftServerConfig;
 import io.boxoffice.raft.server.ReadConsistency;
 import io.boxoffice.raft.storage.RocksDbLogStore;
@@ -117,8 +118,14 @@ public class ClusterNode {
                     .withSnapshotLimits(config.raft().snapshotChunkBytes(), config.raft().maxSnapshotStreams())
                     .withAdvertisedAddress(settings.selfPeerAddress()).validated());
             SnapshotStore snapshots = new SnapshotStore(settings.dataDir().resolve(SNAPSHOT_DIRECTORY));
+            StateMachine<List<CommandOutcome>> applied = stateMachine;
+            if (config.failpoints().failApplyOnUsername().isPresent()) {
+                String username = config.failpoints().failApplyOnUsername().get();
+                LOG.warnf("failpoint on: applying the registration of user '%s' will fail and stop this node", username);
+                applied = new FailingApplyStateMachine<>(stateMachine, username);
+            }
             RaftServer<List<CommandOutcome>> raft = new RaftServer<>(serverConfig(), store, snapshots, transport,
-                    stateMachine, observer(), fatalErrors::stopProcess);
+                    applied, observer(), fatalErrors::stopProcess);
             raft.start();
             server = raft;
             this.transport = transport;

@@ -85,6 +85,17 @@ public interface BoxofficeConfig {
 
     Discovery discovery();
 
+    /** Fault injection for tests; every failpoint is off unless set. */
+    Failpoints failpoints();
+
+    interface Failpoints {
+        /**
+         * Applying the registration of this username throws, as a bug in the apply path would: the node
+         * must end its process (exit status 70). Set on one node of a test cluster only.
+         */
+        Optional<String> failApplyOnUsername();
+    }
+
     /** Raft timing and flow-control bounds. */
     /**
      * The booking state's own RocksDB, and what is cached in memory. Its memory is outside the Java heap:

@@ -12,12 +12,14 @@ import io.boxoffice.booking.domain.holds.Holds;
 import io.boxoffice.booking.domain.idempotency.Idempotency;
 import io.boxoffice.booking.domain.payments.Payments;
 import io.boxoffice.booking.domain.refunds.RefundCommands;
+import io.boxoffice.booking.domain.refunds.RefundPolicy;
 import io.boxoffice.booking.domain.seats.Occupancy;
 import io.boxoffice.booking.domain.store.StateStore;
 import io.boxoffice.booking.domain.store.StoreTuning;
 import io.boxoffice.booking.domain.users.UserCommands;
 import io.boxoffice.booking.domain.users.Users;
 import io.boxoffice.proto.replicated.v1.Command;
+import io.boxoffice.proto.replicated.v1.ShowRecord;
 import io.boxoffice.proto.replicated.v1.CommandBatch;
 import io.boxoffice.proto.replicated.v1.IdempotencyRecord;
 import io.boxoffice.proto.replicated.v1.RejectionRecord;
@@ -169,9 +171,15 @@ public final class BookingStateMachine implements StateMachine<List<CommandOutco
         if (showId == null) {
             return outcome;
         }
-        return catalog.show(showId).map(show -> outcome.withShow(new CommandOutcome.ShowLabels(show.getStartsAtMillis(),
+        return catalog.show(showId).map(show -> outcome.withShow(labels(show))).orElse(outcome);
+    }
+
+    /** The labels of {@code show} as clients see them next to a hold or booking. */
+    CommandOutcome.ShowLabels labels(ShowRecord show) {
+        return new CommandOutcome.ShowLabels(show.getStartsAtMillis(),
                 catalog.movie(show.getMovieId()).map(movie -> movie.getTitle()).orElse(""),
-                catalog.screen(show.getScreenId()).map(screen -> screen.getName()).orElse("")))).orElse(outcome);
+                catalog.screen(show.getScreenId()).map(screen -> screen.getName()).orElse(""),
+                RefundPolicy.fullRefundUntilMillis(show.getStartsAtMillis(), limits.fullRefundBeforeShowMillis()));
     }
 
     private CommandOutcome decide(long index, long ref, Command command) {

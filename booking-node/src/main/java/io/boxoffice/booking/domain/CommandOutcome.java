@@ -26,7 +26,11 @@ public record CommandOutcome(RejectionRecord rejection, ResultKind kind, Message
                              boolean remembered, ShowLabels labels) {
 
     /** The show of a hold or booking as people see it, taken from the catalogue when the command applied. */
-    public record ShowLabels(long startsAtMillis, String movieTitle, String screenName) {
+    /**
+     * What a client shows next to a hold or booking: the show's start, titles, and the refund cut-off
+     * (a customer's cancellation up to it is refunded in full).
+     */
+    public record ShowLabels(long startsAtMillis, String movieTitle, String screenName, long fullRefundUntilMillis) {
     }
 
     public static CommandOutcome rejected(RejectionRecord rejection) {

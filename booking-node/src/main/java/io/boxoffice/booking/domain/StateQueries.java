@@ -44,6 +44,11 @@ public final class StateQueries {
         return state.limits();
     }
 
+    /** The labels of {@code show} as clients see them next to a hold or booking (titles, refund cut-off). */
+    public CommandOutcome.ShowLabels labels(ShowRecord show) {
+        return state.labels(show);
+    }
+
     // ---------------------------------------------------------------- users and catalogue
 
     public Optional<UserRecord> user(String userId) {

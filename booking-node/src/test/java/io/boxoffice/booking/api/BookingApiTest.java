@@ -331,6 +331,10 @@ class BookingApiTest {
 
         assertThat(mine.getBookingsList()).extracting(Booking::getId).containsExactly(booking.getId());
         assertThat(detailed.getAuditList()).isNotEmpty();
+        // The refund cut-off is the server's (default: two hours before the show), in every view of the booking.
+        long cutOff = other.getStartsAtMillis() - 2 * 3_600_000L;
+        assertThat(List.of(booking, mine.getBookings(0), detailed)).extracting(Booking::getFullRefundUntilMillis)
+                .containsOnly(cutOff);
         assertThat(foreign.getStatus().getDescription()).isEqualTo("no booking " + booking.getId() + " of yours");
         assertThat(asAdmin.getId()).isEqualTo(booking.getId());
         fails(Status.Code.NOT_FOUND, () -> user1.getBooking(GetBookingRequest.newBuilder().setBookingId("bkg_none")

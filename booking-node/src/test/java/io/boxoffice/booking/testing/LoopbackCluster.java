@@ -118,6 +118,7 @@ public final class LoopbackCluster implements AutoCloseable {
         private Integer portBase;
         private UnaryOperator<NodeProcess.Builder> tuning = UnaryOperator.identity();
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> memberSettings = new LinkedHashMap<>();
 
         private Builder(Path workDirectory, Path logDirectory) {
             this.workDirectory = workDirectory;
@@ -150,6 +151,12 @@ public final class LoopbackCluster implements AutoCloseable {
             return this;
         }
 
+        /** A booking-node setting for one member only (a failpoint, say), by configuration key. */
+        public Builder memberSetting(String memberId, String key, String value) {
+            memberSettings.computeIfAbsent(memberId, id -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
         /** Writes the secrets and the app copy and prepares every member; starts nothing. */
         public LoopbackCluster build() {
             ClusterSecrets secrets = ClusterSecrets.create(workDirectory.resolve("secrets"));
@@ -173,6 +180,7 @@ public final class LoopbackCluster implements AutoCloseable {
                 config.put("boxoffice.grpc-port", Integer.toString(own[1]));
                 config.put("boxoffice.http-port", Integer.toString(own[2]));
                 config.put("boxoffice.data-dir", workDirectory.resolve(id).toString());
+                config.putAll(memberSettings.getOrDefault(id, Map.of()));
                 NodeProcess process = tuning.apply(NodeProcess.builder(id).jar(jar)
                         .environment(NodeConfig.asEnvironment(config)).withoutInheritedEnvironment("BOXOFFICE_", "QUARKUS_")
                         .logFile(logDirectory.resolve(id + ".log"))).build();

@@ -176,12 +176,6 @@ public final class PublicViews {
         return view.build();
     }
 
-    public static Booking booking(BookingRecord booking, ShowRecord show, MovieRecord movie, ScreenRecord screen,
-                                  List<AuditEventRecord> audit) {
-        return booking(booking, new io.boxoffice.booking.domain.CommandOutcome.ShowLabels(show.getStartsAtMillis(),
-                movie.getTitle(), screen.getName()), audit);
-    }
-
     /** A booking with its show's labels (title, screen, start) as the command saw them. */
     public static Booking booking(BookingRecord booking, io.boxoffice.booking.domain.CommandOutcome.ShowLabels show,
                                   List<AuditEventRecord> audit) {
@@ -198,7 +192,7 @@ public final class PublicViews {
                 .setStatusReason(booking.getStatusReason());
         if (show != null) {
             view.setShowStartsAtMillis(show.startsAtMillis()).setMovieTitle(show.movieTitle())
-                    .setScreenName(show.screenName());
+                    .setScreenName(show.screenName()).setFullRefundUntilMillis(show.fullRefundUntilMillis());
         }
         audit.forEach(event -> view.addAudit(auditEvent(event)));
         return view.build();

@@ -10,9 +10,14 @@ public final class RefundPolicy {
     private RefundPolicy() {
     }
 
+    /** The last moment (inclusive) a customer's cancellation is refunded in full. */
+    public static long fullRefundUntilMillis(long showStartsAtMillis, long fullRefundBeforeShowMillis) {
+        return showStartsAtMillis - fullRefundBeforeShowMillis;
+    }
+
     /** The minor units to refund out of {@code refundableMinor} for a cancellation at {@code nowMillis}. */
     public static long customerRefundMinor(long refundableMinor, long showStartsAtMillis, long nowMillis,
             long fullRefundBeforeShowMillis) {
-        return nowMillis <= showStartsAtMillis - fullRefundBeforeShowMillis ? refundableMinor : 0;
+        return nowMillis <= fullRefundUntilMillis(showStartsAtMillis, fullRefundBeforeShowMillis) ? refundableMinor : 0;
     }
 }
