@@ -212,7 +212,7 @@ public class ClusterNode {
         BoxofficeConfig.Raft raft = config.raft();
         RaftConfig core = new RaftConfig(settings.nodeId(), raft.electionTimeoutTicks(), raft.heartbeatIntervalTicks(),
                 raft.maxInflightAppends(), raft.maxEntriesPerAppend(), raft.maxBytesPerAppend(),
-                raft.maxUncommittedEntries(), raft.preVote(), raft.checkQuorum());
+                raft.maxUncommittedEntries(), raft.preVote(), raft.checkQuorum(), raft.leaseMarginTicks());
         Configuration bootstrap = Configuration.ofVoters(settings.bootstrapMembers().stream()
                 .map(peer -> new Member(peer.id(), peer.address(), true)).toList());
         return new RaftServerConfig(core, bootstrap, raft.tickMillis(), raft.maxInboxMessages(),

@@ -204,6 +204,15 @@ public interface BoxofficeConfig {
         /** A leader that loses touch with a quorum steps down (dissertation §6.2). */
         @WithDefault("true")
         boolean checkQuorum();
+
+        /**
+         * Lease reads (dissertation §6.4.1): the leader answers linearizable reads without a round while a
+         * quorum acknowledged a heartbeat less than election-timeout-ticks minus this many ticks ago. The
+         * margin is the clock-drift assumption (members' clocks differ in rate by at most margin /
+         * (timeout - margin)); 0 turns lease reads off (every read a ReadIndex round).
+         */
+        @WithDefault("3")
+        int leaseMarginTicks();
     }
 
     /**

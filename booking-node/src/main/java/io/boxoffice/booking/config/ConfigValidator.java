@@ -118,6 +118,14 @@ public final class ConfigValidator {
                     + raft.heartbeatIntervalTicks() + "), or followers time out between heartbeats");
         }
         long electionMillis = (long) raft.electionTimeoutTicks() * raft.tickMillis();
+        if (raft.leaseMarginTicks() < 0 || raft.leaseMarginTicks() >= raft.electionTimeoutTicks()) {
+            problems.add("boxoffice.raft.lease-margin-ticks must be in 0.." + (raft.electionTimeoutTicks() - 1)
+                    + " (0 turns lease reads off), was " + raft.leaseMarginTicks());
+        }
+        if (raft.leaseMarginTicks() > 0 && !raft.checkQuorum()) {
+            problems.add("boxoffice.raft.lease-margin-ticks > 0 (lease reads) needs boxoffice.raft.check-quorum=true; "
+                    + "set lease-margin-ticks=0 to turn check-quorum off");
+        }
         positive("boxoffice.raft.max-inflight-appends", raft.maxInflightAppends(), problems);
         positive("boxoffice.raft.max-entries-per-append", raft.maxEntriesPerAppend(), problems);
         positive("boxoffice.raft.max-bytes-per-append", raft.maxBytesPerAppend(), problems);

@@ -34,6 +34,11 @@ final class Progress {
     int ticksSinceSnapshotMessage;
     /** Ticks since pipelined appends were last acknowledged while some were outstanding. */
     int ticksWithoutAck;
+    /**
+     * The leader's tick at which it sent the latest heartbeat round this peer acknowledged (lease reads):
+     * the peer refuses votes for an election timeout after it received that heartbeat, which is later.
+     */
+    long acknowledgedRoundSentAtTick = Long.MIN_VALUE;
 
     Progress(String id, long nextIndex) {
         this.id = id;

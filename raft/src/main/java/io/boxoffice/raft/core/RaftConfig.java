@@ -18,29 +18,48 @@ import java.util.List;
  * @param checkQuorum               a leader steps down when it has not heard from a quorum within an
  *                                  election timeout, and followers that recently heard from a leader
  *                                  refuse votes (dissertation §6.2, §9.6)
+ * @param leaseMarginTicks          0: every linearizable read costs a ReadIndex round (dissertation §6.4).
+ *                                  Above 0 (needs checkQuorum): the leader answers reads at once while its
+ *                                  lease holds, {@code electionTimeoutTicks - leaseMarginTicks} ticks from the
+ *                                  sending of the latest heartbeat a quorum acknowledged (§6.4.1). The
+ *                                  margin is the clock-drift assumption: the members' clocks may run at rates
+ *                                  that differ by at most {@code leaseMarginTicks / (electionTimeoutTicks -
+ *                                  leaseMarginTicks)} (3 of 15 ticks: 25 %), and the driver must count ticks
+ *                                  in real time, catching up after a stall before it serves requests
  */
 public record RaftConfig(String selfId, int electionTimeoutTicks, int heartbeatIntervalTicks, int maxInflightAppends,
                          int maxEntriesPerAppend, long maxBytesPerAppend, int maxUncommittedEntries,
-                         boolean preVote, boolean checkQuorum) {
+                         boolean preVote, boolean checkQuorum, int leaseMarginTicks) {
 
     /** Sensible defaults for a node ticking every 10 to 20 milliseconds. */
     public static RaftConfig defaults(String selfId) {
-        return new RaftConfig(selfId, 10, 1, 64, 512, 1 << 20, 100_000, true, true);
+        return new RaftConfig(selfId, 10, 1, 64, 512, 1 << 20, 100_000, true, true, 0);
+    }
+
+    /** With lease reads ({@code ticks} > 0) or without ({@code 0}). */
+    public RaftConfig withLeaseMarginTicks(int ticks) {
+        return new RaftConfig(selfId, electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
+                maxEntriesPerAppend, maxBytesPerAppend, maxUncommittedEntries, preVote, checkQuorum, ticks);
+    }
+
+    /** Whether the leader may answer linearizable reads from its lease. */
+    public boolean leaseReads() {
+        return leaseMarginTicks > 0;
     }
 
     public RaftConfig withElectionTimeoutTicks(int ticks) {
         return new RaftConfig(selfId, ticks, heartbeatIntervalTicks, maxInflightAppends, maxEntriesPerAppend,
-                maxBytesPerAppend, maxUncommittedEntries, preVote, checkQuorum);
+                maxBytesPerAppend, maxUncommittedEntries, preVote, checkQuorum, leaseMarginTicks);
     }
 
     public RaftConfig withHeartbeatIntervalTicks(int ticks) {
         return new RaftConfig(selfId, electionTimeoutTicks, ticks, maxInflightAppends, maxEntriesPerAppend,
-                maxBytesPerAppend, maxUncommittedEntries, preVote, checkQuorum);
+                maxBytesPerAppend, maxUncommittedEntries, preVote, checkQuorum, leaseMarginTicks);
     }
 
     public RaftConfig withLimits(int maxInflightAppends, int maxEntriesPerAppend, long maxBytesPerAppend) {
         return new RaftConfig(selfId, electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-                maxEntriesPerAppend, maxBytesPerAppend, maxUncommittedEntries, preVote, checkQuorum);
+                maxEntriesPerAppend, maxBytesPerAppend, maxUncommittedEntries, preVote, checkQuorum, leaseMarginTicks);
     }
 
     /** Every problem with this configuration, each with the fix; empty when valid. */
@@ -68,6 +87,14 @@ public record RaftConfig(String selfId, int electionTimeoutTicks, int heartbeatI
         }
         if (maxUncommittedEntries < 1) {
             problems.add("maxUncommittedEntries must be >= 1, was " + maxUncommittedEntries);
+        }
+        if (leaseMarginTicks < 0 || leaseMarginTicks >= electionTimeoutTicks) {
+            problems.add("leaseMarginTicks must be in 0.." + (electionTimeoutTicks - 1) + " (0: no lease reads), was "
+                    + leaseMarginTicks);
+        }
+        if (leaseMarginTicks > 0 && !checkQuorum) {
+            problems.add("lease reads (leaseMarginTicks > 0) need checkQuorum: without it followers vote while a "
+                    + "leader's lease holds");
         }
         return problems;
     }

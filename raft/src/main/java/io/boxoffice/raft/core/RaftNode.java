@@ -40,6 +40,8 @@ public final class RaftNode {
     static final int MAX_APPLY_ENTRIES_PER_READY = 4096;
     /** Upper bound on reads waiting for the leader's first commit in its term. */
     static final int MAX_PENDING_READS = 100_000;
+    /** Heartbeat rounds whose send tick is kept for lease reads: many election timeouts' worth. */
+    static final int ROUNDS_REMEMBERED = 256;
 
     private final RaftConfig config;
     private final RandomSource random;
@@ -54,6 +56,8 @@ public final class RaftNode {
     // Volatile state.
     private Role role = Role.FOLLOWER;
     private String leaderId;
+    /** Logical time: ticks since this node started. */
+    private long nowTicks;
     private int electionElapsedTicks;
     private int heartbeatElapsedTicks;
     private int randomizedElectionTimeoutTicks;
@@ -77,6 +81,10 @@ public final class RaftNode {
     private final ArrayDeque<PendingRead> readsAwaitingRound = new ArrayDeque<>();
     private final ArrayDeque<PendingRead> readsAwaitingQuorum = new ArrayDeque<>();
     private long readRound;
+    /** (round, tick sent) of this leader's recent heartbeat rounds, oldest first; bounded by {@link #ROUNDS_REMEMBERED}. */
+    private final ArrayDeque<long[]> roundsSent = new ArrayDeque<>();
+    /** Set once this leader sent TimeoutNow in its term: the target may win at once, so no more lease reads. */
+    private boolean leaseForfeited;
 
     // Snapshots (§7). Their bytes never pass through the core: it deals in metadata only.
     /** The latest snapshot this node holds (taken or installed): what it offers lagging followers. */
@@ -185,6 +193,7 @@ public final class RaftNode {
     /** Advances logical time by one tick. */
     public void tick() {
         assertNoReadyInFlight();
+        nowTicks++;
         if (role == Role.LEADER) {
             tickLeader();
         } else {
@@ -242,7 +251,8 @@ public final class RaftNode {
         }
         if (heartbeatElapsedTicks >= config.heartbeatIntervalTicks()) {
             heartbeatElapsedTicks = 0;
-            broadcastHeartbeats(0);
+            // With lease reads every heartbeat is a round: its acknowledgements extend the lease.
+            broadcastHeartbeats(config.leaseReads() ? newRound() : 0, false);
         }
     }
 
@@ -370,7 +380,39 @@ public final class RaftNode {
         if (readsAwaitingRound.size() + readsAwaitingQuorum.size() >= MAX_PENDING_READS) {
             throw new ProposalRejectedException("too many pending reads; retry later");
         }
+        if (leaseHolds()) {
+            // §6.4.1: no quorum can have elected another leader yet, so our commit index is the latest.
+            readStates.add(new ReadState(readId, log.commitIndex()));
+            return;
+        }
         readsAwaitingRound.add(new PendingRead(readId));
+    }
+
+    /**
+     * Whether this leader may answer a read without a round (dissertation §6.4.1): a quorum acknowledged a
+     * heartbeat sent less than {@code electionTimeoutTicks - leaseMarginTicks} ticks ago (each of them refuses
+     * votes for an election timeout after receiving it), an entry of this term is committed (so the commit
+     * index is current), and no leadership transfer was started in this term (its target campaigns at once,
+     * and voters grant a transfer's votes despite their lease).
+     */
+    boolean leaseHolds() {
+        if (!config.leaseReads() || role != Role.LEADER || transferTarget != null || leaseForfeited
+                || !committedInCurrentTerm()) {
+            return false;
+        }
+        Set<String> voters = configuration.voterIds();
+        if (!voters.contains(selfId)) {
+            return false;
+        }
+        List<Long> sentTicks = new ArrayList<>();
+        for (String voter : voters) {
+            Progress p = progressById.get(voter);
+            sentTicks.add(voter.equals(selfId) ? nowTicks : p == null ? Long.MIN_VALUE : p.acknowledgedRoundSentAtTick);
+        }
+        sentTicks.sort(java.util.Comparator.reverseOrder());
+        long quorumSentAtTick = sentTicks.get(voters.size() / 2);
+        return quorumSentAtTick != Long.MIN_VALUE
+                && nowTicks < quorumSentAtTick + config.electionTimeoutTicks() - config.leaseMarginTicks();
     }
 
     /** Starts a leadership transfer to {@code targetId} (dissertation §3.10). */
@@ -393,6 +435,7 @@ public final class RaftNode {
         transferElapsedTicks = 0;
         Progress p = progressById.get(targetId);
         if (p.matchIndex == log.lastIndex()) {
+            leaseForfeited = true;
             send(new TimeoutNow(currentTerm, selfId, targetId));
         } else {
             sendAppend(p);
@@ -476,6 +519,11 @@ public final class RaftNode {
     }
 
     private boolean inLeaderLease() {
+        if (config.leaseReads() && nowTicks < config.electionTimeoutTicks()) {
+            // Just (re)started: before the crash this node may have acknowledged a leader whose lease still
+            // runs, and it cannot know; it honours any such lease by voting for nobody for an election timeout.
+            return true;
+        }
         return config.checkQuorum() && leaderId != null && electionElapsedTicks < config.electionTimeoutTicks();
     }
 
@@ -621,6 +669,7 @@ public final class RaftNode {
             }
             maybeCommit();
             if (aer.from().equals(transferTarget) && p.matchIndex == log.lastIndex()) {
+                leaseForfeited = true;
                 send(new TimeoutNow(currentTerm, selfId, aer.from()));
             }
         }
@@ -794,6 +843,8 @@ public final class RaftNode {
         heartbeatElapsedTicks = 0;
         transferTarget = null;
         progressById.clear();
+        roundsSent.clear();
+        leaseForfeited = false;
         // A leader has every committed entry (§5.4): a snapshot it was copying brings it nothing.
         incomingSnapshot = null;
         snapshotToFetch = null;
@@ -912,13 +963,14 @@ public final class RaftNode {
         send(new InstallSnapshot(currentTerm, selfId, p.id, p.snapshotInFlight));
     }
 
-    private void broadcastHeartbeats(long round) {
+    /** Heartbeats of {@code round} (0: none); {@code forReads}: also to followers being probed. */
+    private void broadcastHeartbeats(long round, boolean forReads) {
         for (Progress p : progressById.values()) {
             if (p.state == Progress.State.PROBE) {
                 // In PROBE the heartbeat is the probe itself, re-sent in case it or its answer was lost.
                 p.probeSent = false;
                 sendAppend(p);
-                if (round == 0) {
+                if (!forReads) {
                     continue;
                 }
             }
@@ -946,21 +998,40 @@ public final class RaftNode {
         if (role != Role.LEADER || readsAwaitingRound.isEmpty() || !committedInCurrentTerm()) {
             return;
         }
-        readRound++;
+        long round = newRound();
         for (PendingRead read : readsAwaitingRound) {
             read.index = log.commitIndex();
-            read.round = readRound;
+            read.round = round;
             read.acknowledgedBy.add(selfId);
             readsAwaitingQuorum.add(read);
         }
         readsAwaitingRound.clear();
         releaseConfirmedReads();
         if (!readsAwaitingQuorum.isEmpty()) {
-            broadcastHeartbeats(readRound);
+            broadcastHeartbeats(round, true);
         }
     }
 
+    /** A new heartbeat round, its send tick remembered for the lease. */
+    private long newRound() {
+        readRound++;
+        roundsSent.addLast(new long[] {readRound, nowTicks});
+        if (roundsSent.size() > ROUNDS_REMEMBERED) {
+            roundsSent.removeFirst();
+        }
+        return readRound;
+    }
+
     private void acknowledgeReadRound(String from, long round) {
+        Progress peer = progressById.get(from);
+        if (peer != null) {
+            for (long[] sent : roundsSent) {
+                if (sent[0] == round) {
+                    peer.acknowledgedRoundSentAtTick = Math.max(peer.acknowledgedRoundSentAtTick, sent[1]);
+                    break;
+                }
+            }
+        }
         for (PendingRead read : readsAwaitingQuorum) {
             if (read.round <= round) {
                 read.acknowledgedBy.add(from);

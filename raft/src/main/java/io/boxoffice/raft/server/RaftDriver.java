@@ -152,23 +152,40 @@ final class RaftDriver {
     }
 
     /**
-     * One iteration of the loop at time {@code nowNanos}: completions, peer messages, client requests, a
-     * tick if one is due, then the Ready. Returns whether work is still waiting (the caller should not sleep).
+     * One iteration of the loop at time {@code nowNanos}: completions, peer messages, the ticks that are
+     * due, client requests, then the Ready. Returns whether work is still waiting (the caller should not sleep).
      */
     boolean runOnce(long nowNanos) {
         runCompletions();
         stepInbox();
+        tickAsDue(nowNanos);
         serveRequests();
-        if (nowNanos - nextTickNanos >= 0) {
-            node.tick();
-            nextTickNanos = nowNanos + tickNanos;
-        }
         if (node.hasReady()) {
             handleReady(node.ready());
         }
         afterReady(nowNanos);
         observer.loopIteration(clock.getAsLong() - nowNanos);
         return !inbox.isEmpty() || !requests.isEmpty() || !completions.isEmpty() || node.hasReady();
+    }
+
+    /**
+     * Ticks for the time that passed, in real time: after a stall (a GC pause, a slow fsync) the core catches
+     * up before it serves any request, so a leader never answers a read from a lease that has run out in real
+     * time (the lease is counted in ticks). Messages that arrived meanwhile were stepped first, so a leader's
+     * check-quorum counts the answers that were waiting. At most an election timeout's worth of ticks: that
+     * expires any lease, and a longer burst would make a leader miss its followers' later answers. Others
+     * tick once per loop: a follower whose ticks run slow only honours a leader's lease longer, and a burst of
+     * ticks after a pause would start a needless pre-vote before the leader's next heartbeat.
+     */
+    private void tickAsDue(long nowNanos) {
+        int maxCatchUpTicks = node.role() == Role.LEADER ? config.raft().electionTimeoutTicks() : 1;
+        for (int ticks = 0; ticks < maxCatchUpTicks && nowNanos - nextTickNanos >= 0; ticks++) {
+            node.tick();
+            nextTickNanos += tickNanos;
+        }
+        if (nowNanos - nextTickNanos >= 0) {
+            nextTickNanos = nowNanos + tickNanos;
+        }
     }
 
     /** Fails everything still waiting. Call only once the loop stopped, from the thread that ran it or after it. */

@@ -43,6 +43,25 @@ final class ScriptedCluster {
         return c;
     }
 
+    /**
+     * A cluster with lease reads (margin {@code marginTicks} of a 10-tick election timeout), aged past the
+     * start-up window in which a (re)started node votes for nobody.
+     */
+    static ScriptedCluster withLeases(int marginTicks, String... ids) {
+        ScriptedCluster c = new ScriptedCluster();
+        Configuration config = voters(ids);
+        for (String id : ids) {
+            c.add(id, config(id).withLeaseMarginTicks(marginTicks), InitialState.fresh(config));
+        }
+        for (String id : ids) {
+            c.tick(id, config(id).electionTimeoutTicks());
+        }
+        // Their first campaigns (pre-votes) are dropped: the test elects whom it wants.
+        c.flush();
+        c.inFlight.clear();
+        return c;
+    }
+
     RaftNode add(String id, RaftConfig config, InitialState initial) {
         // Zero randomness: every node's election timeout is exactly electionTimeoutTicks.
         RaftNode node = new RaftNode(config, bound -> 0, initial);

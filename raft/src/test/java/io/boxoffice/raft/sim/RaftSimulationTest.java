@@ -32,11 +32,16 @@ class RaftSimulationTest {
         long first = Long.getLong("sim.firstSeed", 1L);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         java.util.concurrent.atomic.AtomicLong seedsWithInstalls = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong leaseReadsServed = new java.util.concurrent.atomic.AtomicLong();
         LongStream.range(first, first + seeds).parallel().forEach(seed -> {
             if (failures.size() < 3) {
                 try {
-                    if (runSeed(seed).snapshotsInstalled() > 0) {
+                    SimCluster cluster = runSeed(seed);
+                    if (cluster.snapshotsInstalled() > 0) {
                         seedsWithInstalls.incrementAndGet();
+                    }
+                    if (cluster.leaseReads()) {
+                        leaseReadsServed.addAndGet(cluster.readsServed());
                     }
                 } catch (SimCluster.SimulationFailure t) {
                     failures.add(t);
@@ -49,9 +54,11 @@ class RaftSimulationTest {
         if (!failures.isEmpty()) {
             throw new AssertionError(failures.size() + "+ seeds failed; first:", failures.peek());
         }
-        System.out.println(seeds + " seeds; " + seedsWithInstalls.get() + " installed at least one snapshot");
-        // The snapshot path (offer, copy, install) must be exercised, not just compiled.
+        System.out.println(seeds + " seeds; " + seedsWithInstalls.get() + " installed at least one snapshot; "
+                + leaseReadsServed.get() + " reads served with leases on");
+        // The snapshot path (offer, copy, install) and the read path must be exercised, not just compiled.
         assertThat(seedsWithInstalls.get()).isGreaterThan(seeds / 10);
+        assertThat(leaseReadsServed.get()).isGreaterThan(seeds);
     }
 
     @Test
@@ -111,8 +118,15 @@ class RaftSimulationTest {
     }
 
     private static void injectFault(SimCluster cluster, Random schedule) {
-        int pick = schedule.nextInt(115);
-        if (pick >= 100) {
+        int pick = schedule.nextInt(125);
+        if (pick >= 115) {
+            // A GC pause or SIGSTOP: the node is frozen, then catches up (a paused leader's lease must run out).
+            if (pick < 120) {
+                cluster.pauseLeader();
+            } else {
+                cluster.pauseRandomNode();
+            }
+        } else if (pick >= 100) {
             if (pick < 108) {
                 cluster.crashLeader();
             } else {

@@ -6,6 +6,7 @@ import io.boxoffice.raft.core.Entry;
 import io.boxoffice.raft.core.EntryKind;
 import io.boxoffice.raft.core.Member;
 import io.boxoffice.raft.core.RaftConfig;
+import io.boxoffice.raft.core.ReadState;
 import io.boxoffice.raft.core.Ready;
 import io.boxoffice.raft.core.Role;
 import io.boxoffice.raft.core.LogStart;
@@ -64,9 +65,15 @@ final class SimCluster {
     private long proposalsAccepted;
     private long snapshotsInstalled;
     private long highestCommitSeen;
+    private final int leaseMarginTicks;
+    /** For each read in progress: the highest index known committed when it started (§6.4: it must see that). */
+    private final Map<Long, Long> readStartCommit = new HashMap<>();
+    private long readsServed;
 
     SimCluster(long seed, int voterCount) {
         this.seed = seed;
+        // Half the seeds run with lease reads (a margin of 2 of 10 ticks), half with ReadIndex rounds only.
+        this.leaseMarginTicks = Math.floorMod(seed, 4) < 2 ? 2 : 0;
         this.random = new Random(seed);
         List<Member> members = new ArrayList<>();
         for (int i = 1; i <= voterCount; i++) {
@@ -81,10 +88,20 @@ final class SimCluster {
         }
     }
 
-    static RaftConfig raftConfig(String id) {
+    RaftConfig raftConfig(String id) {
         // Small batches so that pipelining limits are exercised.
-        return RaftConfig.defaults(id).withElectionTimeoutTicks(10).withHeartbeatIntervalTicks(1)
-                .withLimits(4, 3, 4096);
+        return RaftConfig.defaults(id).withElectionTimeoutTicks(ELECTION_TIMEOUT_TICKS).withHeartbeatIntervalTicks(1)
+                .withLimits(4, 3, 4096).withLeaseMarginTicks(leaseMarginTicks);
+    }
+
+    static final int ELECTION_TIMEOUT_TICKS = 10;
+
+    long readsServed() {
+        return readsServed;
+    }
+
+    boolean leaseReads() {
+        return leaseMarginTicks > 0;
     }
 
     long nowMillis() {
@@ -112,6 +129,7 @@ final class SimCluster {
     /** Advances simulated time by one millisecond. */
     void step() {
         nowMillis++;
+        List<SimNode> resumed = resumeDuePauses();
         deliverDueMessages();
         finishDueCopies();
         for (SimNode node : nodes.values()) {
@@ -119,9 +137,16 @@ final class SimCluster {
                 restart(node);
             }
         }
+        for (SimNode node : resumed) {
+            catchUpTicks(node);
+            if (node.raft.role() == Role.LEADER) {
+                // A client's read that queued up during the pause is served right after the catch-up.
+                readIndexOn(node);
+            }
+        }
         for (SimNode node : nodes.values()) {
             // Each node ticks on its own phase, so clocks are not in lockstep.
-            if (node.isUp() && (nowMillis + Math.abs(node.id.hashCode())) % TICK_MILLIS == 0) {
+            if (node.isRunning() && (nowMillis + Math.abs(node.id.hashCode())) % TICK_MILLIS == 0) {
                 node.raft.tick();
             }
         }
@@ -131,12 +156,67 @@ final class SimCluster {
         checkInvariants();
     }
 
+    private List<SimNode> resumeDuePauses() {
+        List<SimNode> resumed = new ArrayList<>();
+        for (SimNode node : nodes.values()) {
+            if (node.isUp() && node.pausedUntilMillis >= 0 && nowMillis >= node.pausedUntilMillis) {
+                node.pausedUntilMillis = -1;
+                resumed.add(node);
+                record("resume " + node.id + " after " + (nowMillis - node.pausedAtMillis) + "ms");
+            }
+        }
+        return resumed;
+    }
+
+    /**
+     * What RaftDriver does after a stall, once the waiting messages are stepped: a leader ticks for the time
+     * that passed (at most an election timeout's worth), so its lease runs out in real time; others tick once.
+     */
+    private void catchUpTicks(SimNode node) {
+        long missedTicks = (nowMillis - node.pausedAtMillis) / TICK_MILLIS;
+        long ticks = node.raft.role() == Role.LEADER ? Math.min(missedTicks, ELECTION_TIMEOUT_TICKS)
+                : Math.min(missedTicks, 1);
+        for (long i = 0; i < ticks; i++) {
+            node.raft.tick();
+        }
+    }
+
+    void pause(SimNode node, int millis) {
+        node.pausedAtMillis = nowMillis;
+        node.pausedUntilMillis = nowMillis + millis;
+        record("pause " + node.id + " (" + node.raft.role() + ") for " + millis + "ms");
+    }
+
+    void pauseLeader() {
+        List<SimNode> leaders = leaders();
+        if (!leaders.isEmpty()) {
+            SimNode leader = leaders.get(random.nextInt(leaders.size()));
+            if (random.nextBoolean()) {
+                // Cut off as well: when it resumes, nothing tells it about a newer leader but its own clock.
+                isolate(leader);
+            }
+            pause(leader, 50 + random.nextInt(750));
+        }
+    }
+
+    void pauseRandomNode() {
+        List<SimNode> running = nodes.values().stream().filter(SimNode::isRunning).toList();
+        if (!running.isEmpty()) {
+            pause(running.get(random.nextInt(running.size())), 50 + random.nextInt(750));
+        }
+    }
+
     private void deliverDueMessages() {
         // Bounded: at most the messages in flight right now.
         int budget = network.size();
         while (budget-- > 0 && !network.isEmpty() && network.peek().deliverAtMillis <= nowMillis) {
             InFlight f = network.poll();
             SimNode to = nodes.get(f.message.to());
+            if (to != null && to.isUp() && to.pausedUntilMillis >= 0) {
+                // A paused process reads its socket when it resumes.
+                network.add(new InFlight(to.pausedUntilMillis, messageSequence++, f.message));
+                continue;
+            }
             if (to == null || !to.isUp() || blockedLinks.contains(link(f.message.from(), f.message.to()))) {
                 continue;
             }
@@ -145,7 +225,7 @@ final class SimCluster {
     }
 
     private void processReadies(SimNode node) {
-        for (int rounds = 0; rounds < 100 && node.isUp() && node.raft.hasReady(); rounds++) {
+        for (int rounds = 0; rounds < 100 && node.isRunning() && node.raft.hasReady(); rounds++) {
             Ready ready = node.raft.ready();
             if (ready.needsPersist() && random.nextDouble() < crashDuringPersistRate) {
                 // The process dies before its write reached the disk: the batch, and the
@@ -163,6 +243,7 @@ final class SimCluster {
             for (Message m : ready.messages()) {
                 sendOverNetwork(m);
             }
+            checkReads(node, ready);
             if (ready.snapshotToInstall() != null) {
                 SnapshotMeta meta = ready.snapshotToInstall();
                 node.stateMachine.restore(installedData);
@@ -240,6 +321,10 @@ final class SimCluster {
             if (node == null || !node.isUp() || node.incarnation != copy.incarnation) {
                 continue; // The copying process is gone.
             }
+            if (node.pausedUntilMillis >= 0) {
+                copies.add(new Copy(node.pausedUntilMillis, copy.sequence(), copy.nodeId(), copy.incarnation(), copy.fetch()));
+                continue;
+            }
             SimNode source = nodes.get(copy.fetch.sourceId());
             boolean copied = source != null && source.isUp() && copy.fetch.meta().equals(source.disk.snapshot)
                     && !blockedLinks.contains(link(copy.nodeId, source.id))
@@ -296,18 +381,43 @@ final class SimCluster {
 
     void readIndexOnSomeLeader() {
         for (SimNode leader : leaders()) {
-            try {
-                leader.raft.readIndex(random.nextLong());
-            } catch (RaftException expected) {
-                // Not leader any more or too many reads: both fine here.
+            readIndexOn(leader);
+        }
+    }
+
+    private void readIndexOn(SimNode leader) {
+        long readId = random.nextLong();
+        readStartCommit.put(readId, highestCommitSeen);
+        try {
+            leader.raft.readIndex(readId);
+        } catch (RaftException expected) {
+            // Not leader any more or too many reads: both fine here.
+            readStartCommit.remove(readId);
+        }
+    }
+
+    /**
+     * Linearizable reads (§6.4, lease reads §6.4.1): a read may be answered at an index no lower than every
+     * index known committed when it started, or a stale leader would answer from an old state.
+     */
+    private void checkReads(SimNode node, Ready ready) {
+        for (ReadState read : ready.readStates()) {
+            Long startCommit = readStartCommit.remove(read.readId());
+            if (startCommit != null && read.index() < startCommit) {
+                fail("linearizable read: " + node.id + " answered read " + read.readId() + " at index " + read.index()
+                        + " but index " + startCommit + " was committed before the read started");
             }
+            readsServed++;
+        }
+        for (Long failed : ready.failedReads()) {
+            readStartCommit.remove(failed);
         }
     }
 
     List<SimNode> leaders() {
         List<SimNode> leaders = new ArrayList<>();
         for (SimNode n : nodes.values()) {
-            if (n.isUp() && n.raft.role() == Role.LEADER) {
+            if (n.isRunning() && n.raft.role() == Role.LEADER) {
                 leaders.add(n);
             }
         }
@@ -332,14 +442,18 @@ final class SimCluster {
     /** Cuts the current leader off from everyone, both ways. */
     void isolateLeader() {
         for (SimNode leader : leaders()) {
-            for (String other : nodes.keySet()) {
-                if (!other.equals(leader.id)) {
-                    blockedLinks.add(link(leader.id, other));
-                    blockedLinks.add(link(other, leader.id));
-                }
-            }
-            record("isolate leader " + leader.id);
+            isolate(leader);
         }
+    }
+
+    private void isolate(SimNode node) {
+        for (String other : nodes.keySet()) {
+            if (!other.equals(node.id)) {
+                blockedLinks.add(link(node.id, other));
+                blockedLinks.add(link(other, node.id));
+            }
+        }
+        record("isolate " + node.id);
     }
 
     void crashRandomNode() {

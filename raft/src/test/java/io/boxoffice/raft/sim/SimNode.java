@@ -22,6 +22,12 @@ final class SimNode {
     /** The configuration this node was first started with; a restart passes it again, as a real
      *  deployment passes the same static peer list every time. */
     Configuration bootstrap = Configuration.EMPTY;
+    /**
+     * While paused (a GC pause, a SIGSTOP): no ticks, no messages handled, no Ready processed; messages wait.
+     * On resume the node catches up on ticks as the real driver does. -1: not paused.
+     */
+    long pausedUntilMillis = -1;
+    long pausedAtMillis;
 
     SimNode(String id) {
         this.id = id;
@@ -29,6 +35,11 @@ final class SimNode {
 
     boolean isUp() {
         return raft != null;
+    }
+
+    /** Up and not paused: handles messages, ticks and Readies. */
+    boolean isRunning() {
+        return isUp() && pausedUntilMillis < 0;
     }
 
     void start(RaftConfig config, Random random, Configuration bootstrap) {
@@ -46,6 +57,7 @@ final class SimNode {
     }
 
     void crash() {
+        pausedUntilMillis = -1;
         raft = null;
         stateMachine = null;
         copiedSnapshotData = null;
