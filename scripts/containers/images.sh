@@ -82,8 +82,10 @@ for module in "${MODULES[@]}"; do
   bytes=$(dk image inspect --format '{{.Size}}' "$image")
   report+=("$(printf '  %-40s %6s MB  built in %3d s' "$image" "$((bytes / 1000000))" "$seconds")")
 done
-# Dangling layers of earlier builds of the same tags.
-dk image prune -f >/dev/null 2>&1 || true
+# Earlier builds of the same tags (untagged now) and the application stage's intermediate images go; the Java
+# runtime stage stays as the cache of the next build (it carries neither label).
+dk image prune -f --filter label=io.boxoffice.image >/dev/null 2>&1 || true
+dk image prune -f --filter label=io.boxoffice.build-stage >/dev/null 2>&1 || true
 
 echo "Images (docker image inspect .Size; base image step $base_seconds s):"
 printf '%s\n' "${report[@]}"
