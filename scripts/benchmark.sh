@@ -5,18 +5,22 @@
 #   2. Boxoffice: 3 booking nodes (fsync on) in network namespaces, one-seat BookSeats from N clients to
 #      the leader; then failover (SIGKILL the leader -> first booking acknowledged by the new leader,
 #      $FAILOVER_TRIALS trials) and graceful stops of the leader under load (SIGTERM, $GRACEFUL_TRIALS).
-# Needs root (network namespaces) and etcd (apt-get install -y etcd-server etcd-client).
+#      The booking side is the verifier's cluster benchmark (scripts/chaos.sh benchmark).
+# Needs root (network namespaces). On a fresh Debian machine it installs what it needs (etcd-server,
+# etcd-client, iproute2, python3) and builds the booking node and the verifier with the reactor.
 #
 # usage: sudo scripts/benchmark.sh
 #   CLIENTS=1,16,64 SECONDS_PER_LEVEL=20 WARMUP_SECONDS=5 FAILOVER_TRIALS=20 GRACEFUL_TRIALS=5
-#   SKIP_BUILD=1          use the jars already built
-#   CLI_CLASSPATH=...     run the harness from this classpath instead of the bookingctl jar
-#   NODE_JAR=...          booking node quarkus-run.jar (default booking-node/target/quarkus-app/quarkus-run.jar)
-#   OUT=dir               where raw output and results.md go (default target/benchmark/<UTC time>)
+#   SKIP_BUILD=1             use the jars already built
+#   VERIFIER_CLASSPATH=...   run the harness from this classpath instead of the verifier jar
+#   NODE_JAR=...             booking node quarkus-run.jar (default booking-node/target/quarkus-app/quarkus-run.jar)
+#   OUT=dir                  where raw output and results.md go (default target/benchmark/<UTC time>)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAVA_HOME=$(scripts/find-jdk.sh)
-export JAVA_HOME
+. scripts/lib/java.sh
+boxoffice_java_home
+QUIET_OPTS=$(boxoffice_quiet_java_opts)
+export MAVEN_OPTS="${MAVEN_OPTS:-} $QUIET_OPTS"
 JAVA="$JAVA_HOME/bin/java"
 CLIENTS=${CLIENTS:-1,16,64}
 SECONDS_PER_LEVEL=${SECONDS_PER_LEVEL:-20}
@@ -26,15 +30,24 @@ GRACEFUL_TRIALS=${GRACEFUL_TRIALS:-5}
 OUT=${OUT:-target/benchmark/$(date -u +%Y%m%dT%H%M%SZ)}
 NODE_JAR=${NODE_JAR:-booking-node/target/quarkus-app/quarkus-run.jar}
 ETCD_PORT_BASE=${ETCD_PORT_BASE:-19379}
+
+[ "$(id -u)" = 0 ] || { echo "run as root (sudo scripts/benchmark.sh): the booking nodes run in network namespaces" >&2; exit 1; }
+missing=()
+command -v etcd >/dev/null || missing+=(etcd-server etcd-client)
+command -v ip >/dev/null || [ -x /usr/sbin/ip ] || missing+=(iproute2)
+command -v python3 >/dev/null || missing+=(python3)
+if [ "${#missing[@]}" -gt 0 ]; then
+  command -v apt-get >/dev/null || { echo "install ${missing[*]} (Debian package names) first" >&2; exit 1; }
+  echo "installing ${missing[*]} from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 mkdir -p "$OUT"
 
-command -v etcd >/dev/null || { echo "etcd not found: apt-get install -y etcd-server etcd-client" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "run as root: the booking nodes run in network namespaces" >&2; exit 1; }
-
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  ./mvnw -B -ntp -q -pl booking-node,cli -am package -DskipTests
+  ./mvnw -B -ntp -q -pl booking-node,verifier -am package -DskipTests
 fi
-CLASSPATH_ARG=${CLI_CLASSPATH:-cli/target/boxoffice-cli-0.1.0-SNAPSHOT.jar}
+CLASSPATH_ARG=${VERIFIER_CLASSPATH:-verifier/target/boxoffice-verifier-0.1.0-SNAPSHOT.jar}
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -81,13 +94,13 @@ for _ in $(seq 1 60); do
 done
 [ -n "$leader" ] || { echo "etcd did not elect a leader; see $OUT/etcd-e*.log" >&2; exit 1; }
 echo "etcd leader: $leader"
-"$JAVA" -cp "$CLASSPATH_ARG" scripts/etcd-bench/EtcdPutBench.java --endpoint "$leader" --clients "$CLIENTS" \
+"$JAVA" $QUIET_OPTS -cp "$CLASSPATH_ARG" scripts/etcd-bench/EtcdPutBench.java --endpoint "$leader" --clients "$CLIENTS" \
   --warmup "$WARMUP_SECONDS" --seconds "$SECONDS_PER_LEVEL" --value-bytes 200 | tee "$OUT/etcd.txt"
 cleanup
 trap - EXIT
 
 # ---------------------------------------------------------------- booking cluster
-"$JAVA" -cp "$CLASSPATH_ARG" io.boxoffice.cli.chaos.ChaosCommand benchmark --node-jar "$NODE_JAR" \
+"$JAVA" $QUIET_OPTS -cp "$CLASSPATH_ARG" io.boxoffice.verifier.chaos.ChaosCommand benchmark --node-jar "$NODE_JAR" \
   --clients "$CLIENTS" --warmup-seconds "$WARMUP_SECONDS" --seconds "$SECONDS_PER_LEVEL" \
   --failover-trials "$FAILOVER_TRIALS" --graceful-trials "$GRACEFUL_TRIALS" --out-dir "$OUT" 2>&1 \
   | grep -v -e '^WARNING' -e 'TcpMetrics' -e '^INFO: Epoll' -e '^$' | tee "$OUT/booking.txt" \

@@ -1,9 +1,9 @@
 // The etcd yardstick of scripts/benchmark.sh: N concurrent clients, each a blocking loop of 200-byte
 // KV/Put calls to one etcd endpoint, over plain grpc-java with the minimal wire-compatible proto
-// (proto/src/main/proto/etcd/etcd_kv_min.proto). Runs as a single-file program on the bookingctl jar's
+// (proto/src/main/proto/etcd/etcd_kv_min.proto). Runs as a single-file program on the verifier jar's
 // classpath (grpc, protobuf, HdrHistogram and the generated stubs are in it):
 //
-//   java -cp cli/target/boxoffice-cli-0.1.0-SNAPSHOT.jar scripts/etcd-bench/EtcdPutBench.java \
+//   java -cp verifier/target/boxoffice-verifier-0.1.0-SNAPSHOT.jar scripts/etcd-bench/EtcdPutBench.java \
 //        --endpoint 127.0.0.1:19379 --clients 1,16,64 --warmup 5 --seconds 20 --value-bytes 200
 //
 // Prints one line per concurrency: "etcd clients=N puts=... per_second=... p50_ms=... p99_ms=... errors=..."

@@ -1,7 +1,6 @@
 package io.boxoffice.cli;
 
 import io.boxoffice.cli.bench.BenchCommand;
-import io.boxoffice.cli.chaos.ChaosCommand;
 import io.boxoffice.cli.client.ClusterClient;
 import io.boxoffice.cli.client.Endpoint;
 import io.boxoffice.cli.client.ErrorExplainer;
@@ -50,7 +49,7 @@ import picocli.CommandLine.ScopeType;
                 UserCommands.Ask.class,
                 AdminCommands.MovieCommand.class, AdminCommands.ScreenCommand.class, AdminCommands.ShowCommand.class,
                 AdminCommands.UserCommand.class, AdminCommands.Refund.class, AdminCommands.AllBookings.class,
-                ClusterCommands.class, BenchCommand.class, ChaosCommand.class})
+                ClusterCommands.class, BenchCommand.class})
 public final class BookingCtl implements Callable<Integer> {
 
     @Option(names = "--nodes", scope = ScopeType.INHERIT, paramLabel = "[ID=]HOST:PORT,...",

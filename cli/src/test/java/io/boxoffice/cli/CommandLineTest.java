@@ -101,6 +101,34 @@ class CommandLineTest {
     }
 
     @Test
+    void a_booking_shows_the_refund_cut_off_its_cluster_states_and_every_answer_ends_in_one_newline() {
+        run("login", "-u", "user1", "-p", "password1");
+        run("book", "shw_1", "--seats", "B1,B2");
+        String cutOff = io.boxoffice.cli.render.Formats.showTime(FakeNode.SHOW_START
+                - FakeNode.FULL_REFUND_WINDOW_MILLIS, java.time.ZoneId.systemDefault());
+        Run text = run("booking", "bkg_1", "--no-color");
+        assertThat(text.out()).contains("refund    full if cancelled by " + cutOff + ", none after\n")
+                .endsWith("\n").doesNotEndWith("\n\n");
+        Run json = run("booking", "bkg_1", "-o", "json");
+        assertThat(json.out()).contains("\"fullRefundUntilMillis\": \"" + (FakeNode.SHOW_START
+                - FakeNode.FULL_REFUND_WINDOW_MILLIS) + "\"").endsWith("}\n");
+        Run cancelled = run("cancel", "bkg_1");
+        assertThat(cancelled.out()).isEqualTo("Cancelled bkg_1; refunded 24.00 EUR of 24.00 EUR.\n");
+    }
+
+    @Test
+    void release_answers_with_the_hold_as_it_is_now_as_text_or_json() {
+        run("login", "-u", "user1", "-p", "password1");
+        run("hold", "shw_1", "--seats", "B4");
+        Run released = run("release", "hld_1");
+        assertThat(released.exit()).isZero();
+        assertThat(released.out()).startsWith("Hold hld_1: B4").contains("released").endsWith("\n");
+        run("hold", "shw_1", "--seats", "B5");
+        Run json = run("release", "hld_2", "--output", "json");
+        assertThat(json.out()).contains("\"id\": \"hld_2\"", "\"status\": \"HOLD_STATUS_RELEASED\"");
+    }
+
+    @Test
     void a_wrong_password_exits_4_and_leaves_no_session() {
         Run run = run("login", "-u", "user1", "-p", "nope");
         assertThat(run.exit()).isEqualTo(4);

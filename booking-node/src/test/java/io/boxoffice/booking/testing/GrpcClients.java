@@ -7,13 +7,12 @@ import io.boxoffice.proto.v1.BookingServiceGrpc;
 import io.boxoffice.proto.v1.CatalogServiceGrpc;
 import io.boxoffice.proto.v1.ClusterServiceGrpc;
 import io.boxoffice.proto.v1.LoginRequest;
+import io.boxoffice.testkit.client.Stubs;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.smallrye.jwt.build.Jwt;
 import java.util.Map;
 import java.util.Set;
@@ -81,13 +80,7 @@ public final class GrpcClients {
     }
 
     public static <S extends AbstractStub<S>> S as(S stub, String token) {
-        S withDeadline = stub.withDeadlineAfter(15, TimeUnit.SECONDS);
-        if (token == null) {
-            return withDeadline;
-        }
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return withDeadline.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return Stubs.authorized(stub, token, 15_000);
     }
 
     public static AuthServiceGrpc.AuthServiceBlockingStub auth() {

@@ -1,29 +1,24 @@
 package io.boxoffice.booking.testing;
 
+import io.boxoffice.testkit.node.ClusterSecrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 
-/** RSA key pairs generated per test run and written as PEM; no private key is ever committed. */
+/**
+ * RSA key pairs generated per test run and written as PEM under a chosen prefix, for the in-process tests; no
+ * private key is ever committed. Live clusters take theirs from the test kit's {@link ClusterSecrets}.
+ */
 public final class TestKeys {
 
     private TestKeys() {
     }
 
     public static KeyPair generate() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ClusterSecrets.generateKeyPair();
     }
 
     /** Writes {@code prefix-private.pem} (PKCS#8) and {@code prefix-public.pem} (X.509) into {@code dir}. */
@@ -40,7 +35,6 @@ public final class TestKeys {
     }
 
     public static String pem(String label, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-        return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
+        return ClusterSecrets.pem(label, der);
     }
 }

@@ -2,13 +2,11 @@ package io.boxoffice.cli.commands;
 
 import io.boxoffice.cli.render.Formats;
 import io.boxoffice.cli.render.Views;
-import io.boxoffice.proto.v1.Booking;
 import io.boxoffice.proto.v1.CreateMovieRequest;
 import io.boxoffice.proto.v1.CreateScreenRequest;
 import io.boxoffice.proto.v1.CreateShowRequest;
 import io.boxoffice.proto.v1.CreateUserRequest;
 import io.boxoffice.proto.v1.ListAllBookingsRequest;
-import io.boxoffice.proto.v1.ListBookingsResponse;
 import io.boxoffice.proto.v1.ListScreensResponse;
 import io.boxoffice.proto.v1.Money;
 import io.boxoffice.proto.v1.Movie;
@@ -19,7 +17,6 @@ import io.boxoffice.proto.v1.SeatCategory;
 import io.boxoffice.proto.v1.Show;
 import io.boxoffice.proto.v1.UpdateMovieRequest;
 import io.boxoffice.proto.v1.UpdateShowRequest;
-import io.boxoffice.proto.v1.User;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -45,7 +42,7 @@ public final class AdminCommands {
     }
 
     @Command(name = "create", description = "Create a movie.")
-    public static final class MovieCreate extends UserCommands.Base {
+    public static final class MovieCreate extends CommandBase {
         @Option(names = "--title", required = true)
         String title;
         @Option(names = "--description", defaultValue = "")
@@ -61,18 +58,15 @@ public final class AdminCommands {
 
         @Override
         public Integer call() {
-            CliContext context = context();
-            Movie movie = context.api().createMovie(CreateMovieRequest.newBuilder().setTitle(title)
+            Movie movie = context().api().createMovie(CreateMovieRequest.newBuilder().setTitle(title)
                     .setDescription(description).setDurationMinutes(minutes).setAgeRating(rating)
                     .addAllGenres(genres).setIdempotencyKey(key == null ? "" : key).build());
-            out().print(context.json() ? Output.json(movie) + "\n" : "Created movie " + movie.getId() + " ("
-                    + movie.getTitle() + ")\n");
-            return 0;
+            return answer(movie, created -> "Created movie " + created.getId() + " (" + created.getTitle() + ")");
         }
     }
 
     @Command(name = "update", description = "Update a movie; options not given keep their value.")
-    public static final class MovieUpdate extends UserCommands.Base {
+    public static final class MovieUpdate extends CommandBase {
         @Parameters(index = "0", paramLabel = "MOVIE_ID")
         String movieId;
         @Option(names = "--title")
@@ -88,7 +82,6 @@ public final class AdminCommands {
 
         @Override
         public Integer call() {
-            CliContext context = context();
             UpdateMovieRequest.Builder request = UpdateMovieRequest.newBuilder().setMovieId(movieId);
             if (title != null) {
                 request.setTitle(title);
@@ -105,9 +98,7 @@ public final class AdminCommands {
             if (genres != null) {
                 request.addAllGenres(genres).setReplaceGenres(true);
             }
-            Movie movie = context.api().updateMovie(request.build());
-            out().print(context.json() ? Output.json(movie) + "\n" : "Updated movie " + movie.getId() + "\n");
-            return 0;
+            return answer(context().api().updateMovie(request.build()), movie -> "Updated movie " + movie.getId());
         }
     }
 
@@ -117,19 +108,16 @@ public final class AdminCommands {
     }
 
     @Command(name = "list", description = "List the screens.")
-    public static final class ScreenList extends UserCommands.Base {
+    public static final class ScreenList extends CommandBase {
         @Override
         public Integer call() {
-            CliContext context = context();
-            List<Screen> screens = context.api().screens();
-            out().print(context.json() ? Output.json(ListScreensResponse.newBuilder().addAllScreens(screens)) + "\n"
-                    : Views.screens(screens, context.ansi()));
-            return 0;
+            return answer(context().api().screens(), screens -> ListScreensResponse.newBuilder().addAllScreens(screens),
+                    screens -> Views.screens(screens, context().ansi()));
         }
     }
 
     @Command(name = "create", description = "Create a screen with a seat layout.")
-    public static final class ScreenCreate extends UserCommands.Base {
+    public static final class ScreenCreate extends CommandBase {
         @Option(names = "--name", required = true)
         String name;
         @Option(names = "--rows", required = true, description = "Rows, lettered A.. from the front (1..26).")
@@ -149,18 +137,15 @@ public final class AdminCommands {
 
         @Override
         public Integer call() {
-            CliContext context = context();
             ScreenLayout.Builder layout = ScreenLayout.newBuilder().setRowCount(rows).setSeatsPerRow(seatsPerRow)
                     .addAllBlockedSeatIds(blocked);
             List<String> specs = categories.isEmpty() ? List.of("standard:12.00:A-" + rowLetter(rows)) : categories;
             for (String spec : specs) {
                 layout.addCategories(parseCategory(spec, currency));
             }
-            Screen screen = context.api().createScreen(CreateScreenRequest.newBuilder().setName(name)
+            Screen screen = context().api().createScreen(CreateScreenRequest.newBuilder().setName(name)
                     .setLayout(layout).setIdempotencyKey(key == null ? "" : key).build());
-            out().print(context.json() ? Output.json(screen) + "\n" : "Created screen " + screen.getId() + " ("
-                    + screen.getName() + ")\n");
-            return 0;
+            return answer(screen, created -> "Created screen " + created.getId() + " (" + created.getName() + ")");
         }
     }
 
@@ -210,7 +195,7 @@ public final class AdminCommands {
     }
 
     @Command(name = "create", description = "Schedule a show.")
-    public static final class ShowCreate extends UserCommands.Base {
+    public static final class ShowCreate extends CommandBase {
         @Option(names = "--movie", required = true, paramLabel = "MOVIE_ID")
         String movieId;
         @Option(names = "--screen", required = true, paramLabel = "SCREEN_ID")
@@ -227,14 +212,13 @@ public final class AdminCommands {
             Show show = context.api().createShow(CreateShowRequest.newBuilder().setMovieId(movieId)
                     .setScreenId(screenId).setStartsAtMillis(parseTime(starts, context.clock().millis(), context.zone()))
                     .setIdempotencyKey(key == null ? "" : key).build());
-            out().print(context.json() ? Output.json(show) + "\n" : "Created show " + show.getId() + " at "
-                    + Formats.showTime(show.getStartsAtMillis(), context.zone()) + "\n");
-            return 0;
+            return answer(show, created -> "Created show " + created.getId() + " at "
+                    + Formats.showTime(created.getStartsAtMillis(), context.zone()));
         }
     }
 
     @Command(name = "reschedule", description = "Move a show to another start time.")
-    public static final class ShowReschedule extends UserCommands.Base {
+    public static final class ShowReschedule extends CommandBase {
         @Parameters(index = "0", paramLabel = "SHOW_ID")
         String showId;
         @Option(names = "--starts", required = true, paramLabel = "TIME")
@@ -245,24 +229,20 @@ public final class AdminCommands {
             CliContext context = context();
             Show show = context.api().updateShow(UpdateShowRequest.newBuilder().setShowId(showId)
                     .setStartsAtMillis(parseTime(starts, context.clock().millis(), context.zone())).build());
-            out().print(context.json() ? Output.json(show) + "\n" : "Show " + show.getId() + " now starts "
-                    + Formats.showTime(show.getStartsAtMillis(), context.zone()) + "\n");
-            return 0;
+            return answer(show, moved -> "Show " + moved.getId() + " now starts "
+                    + Formats.showTime(moved.getStartsAtMillis(), context.zone()));
         }
     }
 
     @Command(name = "cancel", description = "Cancel a show: its holds are released, its bookings refunded in full.")
-    public static final class ShowCancel extends UserCommands.Base {
+    public static final class ShowCancel extends CommandBase {
         @Parameters(index = "0", paramLabel = "SHOW_ID")
         String showId;
 
         @Override
         public Integer call() {
-            CliContext context = context();
-            Show show = context.api().updateShow(UpdateShowRequest.newBuilder().setShowId(showId).setCancel(true)
-                    .build());
-            out().print(context.json() ? Output.json(show) + "\n" : "Cancelled show " + show.getId() + "\n");
-            return 0;
+            return answer(context().api().updateShow(UpdateShowRequest.newBuilder().setShowId(showId).setCancel(true)
+                    .build()), show -> "Cancelled show " + show.getId());
         }
     }
 
@@ -300,7 +280,7 @@ public final class AdminCommands {
     }
 
     @Command(name = "create", description = "Create a user.")
-    public static final class UserCreate extends UserCommands.Base {
+    public static final class UserCreate extends CommandBase {
         @Parameters(index = "0", paramLabel = "USERNAME")
         String username;
         @Option(names = "--password", required = true, description = "8..128 characters.")
@@ -310,21 +290,18 @@ public final class AdminCommands {
 
         @Override
         public Integer call() {
-            CliContext context = context();
             CreateUserRequest.Builder request = CreateUserRequest.newBuilder().setUsername(username)
                     .setPassword(password).addRoles("user");
             if (admin) {
                 request.addRoles("admin");
             }
-            User user = context.api().createUser(request.build());
-            out().print(context.json() ? Output.json(user) + "\n" : "Created user " + user.getUsername() + " ("
-                    + user.getId() + ")\n");
-            return 0;
+            return answer(context().api().createUser(request.build()), user -> "Created user " + user.getUsername()
+                    + " (" + user.getId() + ")");
         }
     }
 
     @Command(name = "refund", description = "Refund a booking regardless of the policy (admin).")
-    public static final class Refund extends UserCommands.Base {
+    public static final class Refund extends CommandBase {
         @Parameters(index = "0", paramLabel = "BOOKING_ID")
         String bookingId;
         @Option(names = "--reason", required = true)
@@ -336,21 +313,18 @@ public final class AdminCommands {
 
         @Override
         public Integer call() {
-            CliContext context = context();
             RefundBookingRequest.Builder request = RefundBookingRequest.newBuilder().setBookingId(bookingId)
                     .setReason(reason);
             if (amount != null) {
                 request.setAmount(Money.newBuilder().setAmountMinor(minorUnits(amount)).setCurrency(currency));
             }
-            Booking booking = context.api().refund(request.build());
-            out().print(context.json() ? Output.json(booking) + "\n" : "Refunded " + Formats.money(booking.getRefunded())
-                    + " of booking " + booking.getId() + "\n");
-            return 0;
+            return answer(context().api().refund(request.build()), booking -> "Refunded "
+                    + Formats.money(booking.getRefunded()) + " of booking " + booking.getId());
         }
     }
 
     @Command(name = "all-bookings", description = "List everyone's bookings (admin).")
-    public static final class AllBookings extends UserCommands.Base {
+    public static final class AllBookings extends CommandBase {
         @Option(names = "--show", paramLabel = "SHOW_ID")
         String showId;
         @Option(names = "--user", paramLabel = "USER_ID")
@@ -360,7 +334,6 @@ public final class AdminCommands {
 
         @Override
         public Integer call() {
-            CliContext context = context();
             ListAllBookingsRequest.Builder request = ListAllBookingsRequest.newBuilder().setPageSize(limit);
             if (showId != null) {
                 request.setShowId(showId);
@@ -368,10 +341,8 @@ public final class AdminCommands {
             if (userId != null) {
                 request.setUserId(userId);
             }
-            ListBookingsResponse response = context.api().allBookings(request.build());
-            out().print(context.json() ? Output.json(response) + "\n"
-                    : Views.bookings(response.getBookingsList(), context.zone(), context.ansi()));
-            return 0;
+            return answer(context().api().allBookings(request.build()), response -> Views.bookings(
+                    response.getBookingsList(), context().zone(), context().ansi()));
         }
     }
 }

@@ -1,8 +1,6 @@
 package io.boxoffice.cli.commands;
 
 import io.boxoffice.cli.render.Views;
-import io.boxoffice.proto.v1.ClusterStatus;
-import io.boxoffice.proto.v1.TransferLeadershipResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,33 +12,27 @@ import picocli.CommandLine.Parameters;
 public final class ClusterCommands {
 
     @Command(name = "status", description = "A table of the nodes: role, term, leader, commit/applied index, lag, health.")
-    public static final class Status extends UserCommands.Base {
+    public static final class Status extends CommandBase {
         @Override
         public Integer call() {
-            CliContext context = context();
-            ClusterStatus status = context.api().clusterStatus();
-            out().print(context.json() ? Output.json(status) + "\n" : Views.cluster(status, context.ansi()));
-            return 0;
+            return answer(context().api().clusterStatus(), status -> Views.cluster(status, context().ansi()));
         }
     }
 
     @Command(name = "transfer-leader", description = "Hand leadership to a node (default: the most caught-up voter).")
-    public static final class TransferLeader extends UserCommands.Base {
+    public static final class TransferLeader extends CommandBase {
         @Option(names = "--to", paramLabel = "NODE_ID")
         String target;
 
         @Override
         public Integer call() {
-            CliContext context = context();
-            TransferLeadershipResponse response = context.api().transferLeadership(target);
-            out().print(context.json() ? Output.json(response) + "\n" : "Leadership moved from "
-                    + response.getPreviousLeaderId() + " to " + response.getNewLeaderId() + "\n");
-            return 0;
+            return answer(context().api().transferLeadership(target), response -> "Leadership moved from "
+                    + response.getPreviousLeaderId() + " to " + response.getNewLeaderId());
         }
     }
 
     @Command(name = "add", description = "Add a node as a learner; it is promoted to voter once caught up.")
-    public static final class Add extends UserCommands.Base {
+    public static final class Add extends CommandBase {
         @Parameters(index = "0", paramLabel = "NODE_ID")
         String nodeId;
         @Parameters(index = "1", paramLabel = "PEER_ADDRESS", description = "host:port of the node's peer endpoint.")
@@ -48,26 +40,20 @@ public final class ClusterCommands {
 
         @Override
         public Integer call() {
-            CliContext context = context();
-            ClusterStatus status = context.api().addMember(nodeId, address);
-            out().print(context.json() ? Output.json(status) + "\n" : "Added " + nodeId + " as a learner.\n"
-                    + Views.cluster(status, context.ansi()));
-            return 0;
+            return answer(context().api().addMember(nodeId, address), status -> "Added " + nodeId + " as a learner.\n"
+                    + Views.cluster(status, context().ansi()));
         }
     }
 
     @Command(name = "remove", description = "Remove a member from the cluster.")
-    public static final class Remove extends UserCommands.Base {
+    public static final class Remove extends CommandBase {
         @Parameters(index = "0", paramLabel = "NODE_ID")
         String nodeId;
 
         @Override
         public Integer call() {
-            CliContext context = context();
-            ClusterStatus status = context.api().removeMember(nodeId);
-            out().print(context.json() ? Output.json(status) + "\n" : "Removed " + nodeId + ".\n"
-                    + Views.cluster(status, context.ansi()));
-            return 0;
+            return answer(context().api().removeMember(nodeId), status -> "Removed " + nodeId + ".\n"
+                    + Views.cluster(status, context().ansi()));
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.boxoffice.cli.commands;
 
-import io.boxoffice.cli.BookingCtl;
 import io.boxoffice.cli.client.BoxofficeApi;
 import io.boxoffice.cli.client.BoxofficeApi.SeatChoice;
 import io.boxoffice.cli.client.Session;
@@ -15,7 +14,6 @@ import io.boxoffice.proto.v1.ListBookingsResponse;
 import io.boxoffice.proto.v1.ListHoldsResponse;
 import io.boxoffice.proto.v1.ListMoviesResponse;
 import io.boxoffice.proto.v1.ListShowsResponse;
-import io.boxoffice.proto.v1.SeatMap;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,31 +22,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** The movie-goer's commands: the same actions as the menu, scriptable, with {@code --output json}. */
 public final class UserCommands {
 
     private UserCommands() {
-    }
-
-    /** Base of every command: finds the run's context. */
-    abstract static class Base implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        CliContext context() {
-            return BookingCtl.context(spec);
-        }
-
-        PrintWriter out() {
-            return context().out();
-        }
     }
 
     /** Options naming the seats to take: explicit ids, or best-available N of a category. */
@@ -79,7 +60,7 @@ public final class UserCommands {
     }
 
     @Command(name = "login", description = "Log in and keep the session in ~/.config/bookingctl/session (0600).")
-    public static final class Login extends Base {
+    public static final class Login extends CommandBase {
         @Option(names = {"-u", "--username"}, description = "User name (prompted when absent).")
         String username;
 
@@ -131,7 +112,7 @@ public final class UserCommands {
     }
 
     @Command(name = "logout", description = "Forget the stored session.")
-    public static final class Logout extends Base {
+    public static final class Logout extends CommandBase {
         @Override
         public Integer call() {
             boolean had = context().sessions().clear();
@@ -141,7 +122,7 @@ public final class UserCommands {
     }
 
     @Command(name = "whoami", description = "Show the logged-in user.")
-    public static final class WhoAmI extends Base {
+    public static final class WhoAmI extends CommandBase {
         @Override
         public Integer call() {
             CliContext context = context();
@@ -155,49 +136,40 @@ public final class UserCommands {
     }
 
     @Command(name = "movies", description = "List the movies.")
-    public static final class Movies extends Base {
+    public static final class Movies extends CommandBase {
         @Override
         public Integer call() {
-            CliContext context = context();
-            var movies = context.api().movies();
-            out().print(context.json() ? Output.json(ListMoviesResponse.newBuilder().addAllMovies(movies)) + "\n"
-                    : Views.movies(movies, context.ansi()));
-            return 0;
+            return answer(context().api().movies(), movies -> ListMoviesResponse.newBuilder().addAllMovies(movies),
+                    movies -> Views.movies(movies, context().ansi()));
         }
     }
 
     @Command(name = "shows", description = "List the shows, in start-time order.")
-    public static final class Shows extends Base {
+    public static final class Shows extends CommandBase {
         @Option(names = "--movie", paramLabel = "MOVIE_ID", description = "Only this movie's shows.")
         String movieId;
 
         @Override
         public Integer call() {
             CliContext context = context();
-            var shows = context.api().shows(movieId);
-            out().print(context.json() ? Output.json(ListShowsResponse.newBuilder().addAllShows(shows)) + "\n"
-                    : Views.shows(shows, context.zone(), context.ansi()));
-            return 0;
+            return answer(context.api().shows(movieId), shows -> ListShowsResponse.newBuilder().addAllShows(shows),
+                    shows -> Views.shows(shows, context.zone(), context.ansi()));
         }
     }
 
     @Command(name = "seats", description = "Draw a show's seat map.")
-    public static final class Seats extends Base {
+    public static final class Seats extends CommandBase {
         @Parameters(index = "0", paramLabel = "SHOW_ID")
         String showId;
 
         @Override
         public Integer call() {
-            CliContext context = context();
-            SeatMap map = context.api().seatMap(showId);
-            out().print(context.json() ? Output.json(map) + "\n"
-                    : SeatMapRenderer.render(map, Set.of(), context.ansi()));
-            return 0;
+            return answer(context().api().seatMap(showId), map -> SeatMapRenderer.render(map, Set.of(), context().ansi()));
         }
     }
 
     @Command(name = "hold", description = "Hold seats of a show (all or nothing) until the hold expires.")
-    public static final class HoldSeats extends Base {
+    public static final class HoldSeats extends CommandBase {
         @Parameters(index = "0", paramLabel = "SHOW_ID")
         String showId;
 
@@ -210,56 +182,52 @@ public final class UserCommands {
         @Override
         public Integer call() {
             CliContext context = context();
-            Hold hold = context.api().hold(showId, seats.choice(), key);
-            out().print(context.json() ? Output.json(hold) + "\n" : Views.hold(hold, context.clock().millis())
-                    + "Confirm with: bookingctl confirm " + hold.getId() + " --card " + Cards.SUCCEEDS + "\n");
-            return 0;
+            return answer(context.api().hold(showId, seats.choice(), key), hold -> Views.hold(hold,
+                    context.clock().millis()) + "Confirm with: bookingctl confirm " + hold.getId() + " --card "
+                    + Cards.SUCCEEDS);
         }
     }
 
     @Command(name = "holds", description = "List my active holds.")
-    public static final class Holds extends Base {
+    public static final class Holds extends CommandBase {
         @Override
         public Integer call() {
             CliContext context = context();
-            var holds = context.api().myHolds();
-            out().print(context.json() ? Output.json(ListHoldsResponse.newBuilder().addAllHolds(holds)) + "\n"
-                    : Views.holds(holds, context.clock().millis(), context.ansi()));
-            return 0;
+            return answer(context.api().myHolds(), holds -> ListHoldsResponse.newBuilder().addAllHolds(holds),
+                    holds -> Views.holds(holds, context.clock().millis(), context.ansi()));
+        }
+    }
+
+    /** A change to one of my holds, answered with the hold as it is now. */
+    abstract static class HoldChange extends CommandBase {
+        @Parameters(index = "0", paramLabel = "HOLD_ID")
+        String holdId;
+
+        @Option(names = "--idempotency-key")
+        String key;
+
+        abstract Hold change(BoxofficeApi api);
+
+        @Override
+        public Integer call() {
+            CliContext context = context();
+            return answer(change(context.api()), hold -> Views.hold(hold, context.clock().millis()));
         }
     }
 
     @Command(name = "extend", description = "Extend an active hold (up to its maximum lifetime).")
-    public static final class Extend extends Base {
-        @Parameters(index = "0", paramLabel = "HOLD_ID")
-        String holdId;
-
-        @Option(names = "--idempotency-key")
-        String key;
-
+    public static final class Extend extends HoldChange {
         @Override
-        public Integer call() {
-            CliContext context = context();
-            Hold hold = context.api().extendHold(holdId, key);
-            out().print(context.json() ? Output.json(hold) + "\n" : Views.hold(hold, context.clock().millis()));
-            return 0;
+        Hold change(BoxofficeApi api) {
+            return api.extendHold(holdId, key);
         }
     }
 
     @Command(name = "release", description = "Release an active hold; its seats are free at once.")
-    public static final class Release extends Base {
-        @Parameters(index = "0", paramLabel = "HOLD_ID")
-        String holdId;
-
-        @Option(names = "--idempotency-key")
-        String key;
-
+    public static final class Release extends HoldChange {
         @Override
-        public Integer call() {
-            CliContext context = context();
-            Hold hold = context.api().releaseHold(holdId, key);
-            out().print(context.json() ? Output.json(hold) + "\n" : Views.hold(hold, context.clock().millis()));
-            return 0;
+        Hold change(BoxofficeApi api) {
+            return api.releaseHold(holdId, key);
         }
     }
 
@@ -276,7 +244,7 @@ public final class UserCommands {
     }
 
     @Command(name = "confirm", description = "Pay for a hold and book its seats.")
-    public static final class Confirm extends Base {
+    public static final class Confirm extends CommandBase {
         @Parameters(index = "0", paramLabel = "HOLD_ID")
         String holdId;
 
@@ -289,16 +257,14 @@ public final class UserCommands {
         @Override
         public Integer call() {
             CliContext context = context();
-            Booking booking = context.api().confirmHold(holdId, Cards.payment(card.card, card.cardholder,
-                    LocalDate.now(context.clock())), key);
-            printBooked(context, booking);
-            return 0;
+            return answer(context.api().confirmHold(holdId, Cards.payment(card.card, card.cardholder,
+                    LocalDate.now(context.clock())), key), booking -> booked(context, booking));
         }
     }
 
     @Command(name = "book", description = "Hold, pay and book in one step. The call itself is the availability "
             + "check: a taken seat fails with exit status 3 and names the seat.")
-    public static final class Book extends Base {
+    public static final class Book extends CommandBase {
         @Parameters(index = "0", paramLabel = "SHOW_ID")
         String showId;
 
@@ -314,53 +280,44 @@ public final class UserCommands {
         @Override
         public Integer call() {
             CliContext context = context();
-            Booking booking = context.api().book(showId, seats.choice(), Cards.payment(card.card, card.cardholder,
-                    LocalDate.now(context.clock())), key);
-            printBooked(context, booking);
-            return 0;
+            return answer(context.api().book(showId, seats.choice(), Cards.payment(card.card, card.cardholder,
+                    LocalDate.now(context.clock())), key), booking -> booked(context, booking));
         }
     }
 
-    static void printBooked(CliContext context, Booking booking) {
-        if (context.json()) {
-            context.out().println(Output.json(booking));
-        } else {
-            context.out().println(context.ansi().boldGreen("Booked ") + booking.getId() + ": "
-                    + Views.seats(booking.getSeatsList()) + " for " + Formats.money(booking.getAmount())
-                    + (booking.getMovieTitle().isEmpty() ? "" : " (" + booking.getMovieTitle() + ", "
-                    + Formats.showTime(booking.getShowStartsAtMillis(), context.zone()) + ")"));
-        }
+    static String booked(CliContext context, Booking booking) {
+        return context.ansi().boldGreen("Booked ") + booking.getId() + ": " + Views.seats(booking.getSeatsList())
+                + " for " + Formats.money(booking.getAmount()) + (booking.getMovieTitle().isEmpty() ? ""
+                : " (" + booking.getMovieTitle() + ", " + Formats.showTime(booking.getShowStartsAtMillis(),
+                context.zone()) + ")");
     }
 
     @Command(name = "bookings", description = "List my bookings, newest first.")
-    public static final class Bookings extends Base {
+    public static final class Bookings extends CommandBase {
         @Override
         public Integer call() {
             CliContext context = context();
-            var bookings = context.api().myBookings();
-            out().print(context.json() ? Output.json(ListBookingsResponse.newBuilder().addAllBookings(bookings)) + "\n"
-                    : Views.bookings(bookings, context.zone(), context.ansi()));
-            return 0;
+            return answer(context.api().myBookings(), bookings -> ListBookingsResponse.newBuilder()
+                    .addAllBookings(bookings), bookings -> Views.bookings(bookings, context.zone(), context.ansi()));
         }
     }
 
     @Command(name = "booking", description = "Show one booking with its payment, refunds and history.")
-    public static final class ShowBooking extends Base {
+    public static final class ShowBooking extends CommandBase {
         @Parameters(index = "0", paramLabel = "BOOKING_ID")
         String bookingId;
 
         @Override
         public Integer call() {
             CliContext context = context();
-            Booking booking = context.api().booking(bookingId);
-            out().print(context.json() ? Output.json(booking) + "\n"
-                    : Views.booking(booking, context.zone(), context.ansi()));
-            return 0;
+            return answer(context.api().booking(bookingId), booking -> Views.booking(booking, context.zone(),
+                    context.ansi()));
         }
     }
 
-    @Command(name = "cancel", description = "Cancel a booking: full refund up to 2 hours before the show, none after.")
-    public static final class Cancel extends Base {
+    @Command(name = "cancel", description = "Cancel a booking: a full refund up to the cluster's cut-off before the "
+            + "show, none after (`bookingctl booking BOOKING_ID` shows the cut-off).")
+    public static final class Cancel extends CommandBase {
         @Parameters(index = "0", paramLabel = "BOOKING_ID")
         String bookingId;
 
@@ -372,20 +329,14 @@ public final class UserCommands {
 
         @Override
         public Integer call() {
-            CliContext context = context();
-            Booking booking = context.api().cancel(bookingId, reason, key);
-            if (context.json()) {
-                out().println(Output.json(booking));
-            } else {
-                out().println("Cancelled " + booking.getId() + "; refunded " + Formats.money(booking.getRefunded())
-                        + " of " + Formats.money(booking.getAmount()) + ".");
-            }
-            return 0;
+            return answer(context().api().cancel(bookingId, reason, key), booking -> "Cancelled " + booking.getId()
+                    + "; refunded " + Formats.money(booking.getRefunded()) + " of " + Formats.money(booking.getAmount())
+                    + ".");
         }
     }
 
     @Command(name = "ask", description = "Ask the assistant; the answer streams in.")
-    public static final class Ask extends Base {
+    public static final class Ask extends CommandBase {
         @Parameters(paramLabel = "QUESTION", arity = "1..*")
         String[] question;
 

@@ -42,9 +42,6 @@ import java.util.function.Function;
  */
 public final class InteractiveMenu {
 
-    /** Cancellations at least this long before the show are refunded in full (booking policy). */
-    static final Duration FULL_REFUND_BEFORE_SHOW = Duration.ofHours(2);
-
     private final Terminal terminal;
     private final SessionStore sessions;
     private final Function<Session, BoxofficeApi> apiFor;
@@ -384,22 +381,35 @@ public final class InteractiveMenu {
                 + " of " + Formats.money(cancelled.getAmount()) + "."));
     }
 
-    /** What the policy gives: a full refund up to two hours before the show, none after. */
+    /**
+     * What cancelling now gives, from the policy the server states on the booking itself
+     * ({@code full_refund_until_millis}: a full refund up to then, none after); the window is the cluster's
+     * setting, never assumed here. A server that does not say gets the policy's shape without numbers.
+     */
     static String refundPreview(Booking booking, long nowMillis) {
-        long before = booking.getShowStartsAtMillis() - nowMillis;
-        if (booking.getShowStartsAtMillis() <= 0) {
-            return "Refund per policy: full refund up to 2 hours before the show, none after.";
+        long showStart = booking.getShowStartsAtMillis();
+        long fullRefundUntil = booking.getFullRefundUntilMillis();
+        if (showStart <= 0) {
+            return POLICY;
         }
-        if (before >= FULL_REFUND_BEFORE_SHOW.toMillis()) {
+        long before = showStart - nowMillis;
+        if (before <= 0) {
+            return "The show has started: it can no longer be cancelled.";
+        }
+        if (fullRefundUntil <= 0) {
+            return "The show starts in " + Formats.duration(Duration.ofMillis(before)) + ": " + POLICY;
+        }
+        String window = Formats.duration(Duration.ofMillis(showStart - fullRefundUntil));
+        if (nowMillis <= fullRefundUntil) {
             return "The show starts in " + Formats.duration(Duration.ofMillis(before)) + ": you get a full refund of "
-                    + Formats.money(booking.getAmount()) + ".";
+                    + Formats.money(booking.getAmount()) + ". (Full refunds end " + window + " before the show.)";
         }
-        if (before > 0) {
-            return "The show starts in less than 2 hours (" + Formats.duration(Duration.ofMillis(before))
-                    + "): the policy gives no refund.";
-        }
-        return "The show has started: it can no longer be cancelled.";
+        return "The show starts in less than " + window + " (" + Formats.duration(Duration.ofMillis(before))
+                + "): the policy gives no refund.";
     }
+
+    private static final String POLICY = "the refund follows the cluster's policy: a full refund up to its cut-off "
+            + "before the show, none after; the amount is shown once cancelled.";
 
     // ------------------------------------------------------------------ assistant
 

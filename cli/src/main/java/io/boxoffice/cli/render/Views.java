@@ -2,6 +2,7 @@ package io.boxoffice.cli.render;
 
 import io.boxoffice.proto.v1.AuditEvent;
 import io.boxoffice.proto.v1.Booking;
+import io.boxoffice.proto.v1.BookingStatus;
 import io.boxoffice.proto.v1.ClusterStatus;
 import io.boxoffice.proto.v1.Hold;
 import io.boxoffice.proto.v1.Movie;
@@ -102,6 +103,10 @@ public final class Views {
         out.append("  starts    ").append(Formats.showTime(booking.getShowStartsAtMillis(), zone)).append('\n');
         out.append("  seats     ").append(seatsWithPrices(booking.getSeatsList())).append('\n');
         out.append("  amount    ").append(Formats.money(booking.getAmount())).append('\n');
+        if (booking.getStatus() == BookingStatus.BOOKING_STATUS_CONFIRMED && booking.getFullRefundUntilMillis() > 0) {
+            out.append("  refund    full if cancelled by ")
+                    .append(Formats.showTime(booking.getFullRefundUntilMillis(), zone)).append(", none after\n");
+        }
         out.append("  status    ").append(status(booking, ansi));
         if (!booking.getStatusReason().isEmpty()) {
             out.append(" (").append(booking.getStatusReason()).append(')');

@@ -3,6 +3,7 @@ package io.boxoffice.cli.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.boxoffice.testkit.Eventually;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -318,29 +319,37 @@ class LocalClusterIT {
         }
 
         /** Waits until {@code text} appears more often than before the last typed line. */
-        String await(String text, Duration timeout) throws Exception {
+        String await(String text, Duration timeout) {
             return awaitRegex(Pattern.quote(text), timeout);
         }
 
         /** Waits until {@code regex} matches more often than before the last typed line; returns the newest match on. */
-        String awaitRegex(String regex, Duration timeout) throws Exception {
+        String awaitRegex(String regex, Duration timeout) {
             Pattern pattern = Pattern.compile(regex);
             int before = count(pattern, beforeTyping);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            String screen = "";
-            while (System.nanoTime() < deadline) {
-                screen = screen();
-                if (count(pattern, screen) > before) {
-                    Matcher matcher = pattern.matcher(screen);
-                    int last = 0;
-                    while (matcher.find()) {
-                        last = matcher.start();
-                    }
-                    return screen.substring(last);
-                }
-                Thread.sleep(200);
+            String[] screen = {""};
+            return Eventually.within(timeout).pollingEvery(Duration.ofMillis(200))
+                    .withDiagnostics(() -> "the pane:\n" + screen[0])
+                    .until("the menu to show /" + regex + "/", () -> {
+                        screen[0] = screenOrEmpty();
+                        if (count(pattern, screen[0]) <= before) {
+                            return null;
+                        }
+                        Matcher matcher = pattern.matcher(screen[0]);
+                        int last = 0;
+                        while (matcher.find()) {
+                            last = matcher.start();
+                        }
+                        return screen[0].substring(last);
+                    });
+        }
+
+        private String screenOrEmpty() {
+            try {
+                return screen();
+            } catch (Exception e) {
+                return "";
             }
-            throw new AssertionError("the menu did not show /" + regex + "/ within " + timeout + "; the pane:\n" + screen);
         }
     }
 }

@@ -154,11 +154,25 @@ class InteractiveMenuTest {
     }
 
     @Test
-    void refund_previews_follow_the_two_hour_policy() {
+    void refund_previews_follow_the_cut_off_the_server_states_on_the_booking() {
         Booking booking = Booking.newBuilder().setShowStartsAtMillis(NOW + 3 * 3_600_000L)
+                .setFullRefundUntilMillis(NOW + 3_600_000L)
                 .setAmount(Money.newBuilder().setAmountMinor(2400).setCurrency("EUR")).build();
-        assertThat(InteractiveMenu.refundPreview(booking, NOW)).contains("full refund of 24.00 EUR");
-        assertThat(InteractiveMenu.refundPreview(booking, NOW + 2 * 3_600_000L)).contains("no refund");
+        assertThat(InteractiveMenu.refundPreview(booking, NOW)).contains("full refund of 24.00 EUR")
+                .contains("Full refunds end 2h 00m before the show");
+        assertThat(InteractiveMenu.refundPreview(booking, NOW + 2 * 3_600_000L)).contains("no refund")
+                .contains("less than 2h 00m");
         assertThat(InteractiveMenu.refundPreview(booking, NOW + 4 * 3_600_000L)).contains("has started");
+
+        // Another cluster's window (30 minutes): the menu follows it, nothing is assumed.
+        Booking shortWindow = booking.toBuilder().setFullRefundUntilMillis(NOW + 150 * 60_000L).build();
+        assertThat(InteractiveMenu.refundPreview(shortWindow, NOW + 2 * 3_600_000L)).contains("full refund of 24.00 EUR")
+                .contains("Full refunds end 30m before the show");
+        assertThat(InteractiveMenu.refundPreview(shortWindow, NOW + 160 * 60_000L)).contains("no refund");
+
+        // A server that does not state it: the policy's shape, no invented numbers.
+        Booking unstated = booking.toBuilder().clearFullRefundUntilMillis().build();
+        assertThat(InteractiveMenu.refundPreview(unstated, NOW)).contains("the cluster's policy")
+                .doesNotContain("24.00").doesNotContainPattern("\\d+h \\d+m before");
     }
 }

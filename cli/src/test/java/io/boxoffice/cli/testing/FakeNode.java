@@ -50,6 +50,8 @@ public final class FakeNode {
 
     public static final long NOW = Instant.parse("2030-05-01T10:00:00Z").toEpochMilli();
     public static final long SHOW_START = NOW + 86_400_000L;
+    /** This fake cluster's refund policy: full refunds end 90 minutes before the show (not the default 2 h). */
+    public static final long FULL_REFUND_WINDOW_MILLIS = 90 * 60_000L;
 
     public final Map<String, Hold> holds = new ConcurrentHashMap<>();
     public final Map<String, Booking> bookings = new ConcurrentHashMap<>();
@@ -168,7 +170,8 @@ public final class FakeNode {
                 holds.put(hold.getId(), hold.toBuilder().setStatus(HoldStatus.HOLD_STATUS_CONFIRMED).build());
                 Booking booking = Booking.newBuilder().setId("bkg_" + (bookings.size() + 1)).setShowId("shw_1")
                         .addAllSeats(hold.getSeatsList()).setAmount(hold.getAmount()).setMovieTitle("Split Brain")
-                        .setShowStartsAtMillis(SHOW_START).setStatus(BookingStatus.BOOKING_STATUS_CONFIRMED).build();
+                        .setShowStartsAtMillis(SHOW_START).setFullRefundUntilMillis(SHOW_START - FULL_REFUND_WINDOW_MILLIS)
+                        .setStatus(BookingStatus.BOOKING_STATUS_CONFIRMED).build();
                 bookings.put(booking.getId(), booking);
                 observer.onNext(booking);
                 observer.onCompleted();

@@ -2,8 +2,10 @@ package io.boxoffice.raft.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.boxoffice.testkit.Eventually;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +30,11 @@ class MultiProcessClusterTest {
 
     @TempDir
     Path directory;
-    private final List<NodeProcess> processes = new ArrayList<>();
+    private final List<DemoNode> processes = new ArrayList<>();
 
     @AfterEach
-    void killAll() throws InterruptedException {
-        for (NodeProcess process : processes) {
+    void killAll() {
+        for (DemoNode process : processes) {
             process.kill();
         }
     }
@@ -44,33 +46,33 @@ class MultiProcessClusterTest {
         Map<String, Integer> ports = reservePorts(ids);
         StringBuilder peers = new StringBuilder();
         ids.forEach(id -> peers.append(peers.isEmpty() ? "" : ",").append(id).append("=127.0.0.1:").append(ports.get(id)));
-        List<NodeProcess> nodes = new ArrayList<>();
+        List<DemoNode> nodes = new ArrayList<>();
         for (String id : ids) {
             nodes.add(start(id, ports.get(id), peers.toString()));
         }
-        for (NodeProcess node : nodes) {
+        for (DemoNode node : nodes) {
             node.awaitReady(START_MILLIS);
         }
         Map<String, String> committed = new TreeMap<>();
 
-        NodeProcess leader = awaitLeader(nodes);
+        DemoNode leader = awaitLeader(nodes);
         putAll(leader, "before", committed);
         leader.kill();
         long killedAtNanos = System.nanoTime();
-        List<NodeProcess> survivors = new ArrayList<>(nodes);
+        List<DemoNode> survivors = new ArrayList<>(nodes);
         survivors.remove(leader);
 
-        NodeProcess newLeader = awaitLeader(survivors);
+        DemoNode newLeader = awaitLeader(survivors);
         assertThat(newLeader.request("put first-after-kill yes", REQUEST_MILLIS)).startsWith("ok");
         long failoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAtNanos);
         committed.put("first-after-kill", "yes");
         putAll(newLeader, "after", committed);
-        NodeProcess restarted = start(leader.id(), ports.get(leader.id()), peers.toString());
+        DemoNode restarted = start(leader.id(), ports.get(leader.id()), peers.toString());
         restarted.awaitReady(START_MILLIS);
 
         String expected = dump(committed);
         awaitDump(restarted, expected);
-        for (NodeProcess survivor : survivors) {
+        for (DemoNode survivor : survivors) {
             awaitDump(survivor, expected);
         }
         assertThat(newLeader.request("get first-after-kill", REQUEST_MILLIS)).isEqualTo("ok yes");
@@ -78,13 +80,13 @@ class MultiProcessClusterTest {
                 leader.id(), newLeader.id(), failoverMillis);
     }
 
-    private NodeProcess start(String id, int port, String peers) throws Exception {
-        NodeProcess process = new NodeProcess(id, directory.resolve(id), port, peers, SNAPSHOT_EVERY_ENTRIES);
+    private DemoNode start(String id, int port, String peers) throws Exception {
+        DemoNode process = new DemoNode(id, directory.resolve(id), port, peers, SNAPSHOT_EVERY_ENTRIES);
         processes.add(process);
         return process;
     }
 
-    private static void putAll(NodeProcess leader, String prefix, Map<String, String> committed) throws Exception {
+    private static void putAll(DemoNode leader, String prefix, Map<String, String> committed) throws Exception {
         for (int i = 0; i < ENTRIES_PER_PHASE; i++) {
             String answer = leader.request("put " + prefix + i + " value" + i, REQUEST_MILLIS);
             assertThat(answer).as("put on %s", leader.id()).startsWith("ok");
@@ -93,32 +95,36 @@ class MultiProcessClusterTest {
     }
 
     /** The live member that reports itself leader; bounded wait. */
-    private static NodeProcess awaitLeader(List<NodeProcess> nodes) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ELECTION_WAIT_MILLIS);
-        while (System.nanoTime() < deadline) {
-            for (NodeProcess node : nodes) {
-                if (node.isAlive() && node.request("status", REQUEST_MILLIS).startsWith("ok LEADER ")) {
-                    return node;
-                }
-            }
-            Thread.sleep(20);
-        }
-        StringBuilder logs = new StringBuilder();
-        nodes.forEach(node -> logs.append("--- ").append(node.id()).append('\n').append(node.log()));
-        throw new AssertionError("no leader within " + ELECTION_WAIT_MILLIS + " ms\n" + logs);
+    private static DemoNode awaitLeader(List<DemoNode> nodes) {
+        return Eventually.within(Duration.ofMillis(ELECTION_WAIT_MILLIS)).pollingEvery(Duration.ofMillis(20))
+                .withDiagnostics(() -> logs(nodes)).until("a leader among " + nodes.stream().map(DemoNode::id).toList(),
+                        () -> nodes.stream().filter(node -> node.isAlive() && status(node).startsWith("ok LEADER "))
+                                .findFirst().orElse(null));
     }
 
-    private static void awaitDump(NodeProcess node, String expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ELECTION_WAIT_MILLIS);
-        String seen = null;
-        while (System.nanoTime() < deadline) {
-            seen = node.request("dump", REQUEST_MILLIS);
-            if (seen.equals("ok " + expected)) {
-                return;
-            }
-            Thread.sleep(50);
+    private static void awaitDump(DemoNode node, String expected) {
+        Eventually.within(Duration.ofMillis(ELECTION_WAIT_MILLIS)).withDiagnostics(() -> "last dump "
+                        + request(node, "dump") + "\nlog:\n" + node.log())
+                .until("node " + node.id() + " to catch up", () -> request(node, "dump").equals("ok " + expected));
+    }
+
+    private static String status(DemoNode node) {
+        return request(node, "status");
+    }
+
+    /** The answer, or the failure as text (a node that does not answer yet is not an error while waiting). */
+    private static String request(DemoNode node, String request) {
+        try {
+            return node.request(request, REQUEST_MILLIS);
+        } catch (Exception e) {
+            return "failed: " + e;
         }
-        throw new AssertionError("node " + node.id() + " did not catch up; last dump " + seen + "\nlog:\n" + node.log());
+    }
+
+    private static String logs(List<DemoNode> nodes) {
+        StringBuilder logs = new StringBuilder();
+        nodes.forEach(node -> logs.append("--- ").append(node.id()).append('\n').append(node.log()));
+        return logs.toString();
     }
 
     private static String dump(Map<String, String> values) {
