@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.boxoffice.deploy.live.support.BookingLoad;
 import io.boxoffice.deploy.live.support.Commands;
 import io.boxoffice.deploy.live.support.Docker;
-import io.boxoffice.deploy.live.support.NodeClient;
+import io.boxoffice.deploy.live.support.Operations;
 import io.boxoffice.deploy.live.support.PodSpec;
 import io.boxoffice.deploy.live.support.Secrets;
 import io.boxoffice.proto.v1.AskChunk;
+import io.boxoffice.testkit.client.NodeClient;
 import io.boxoffice.proto.v1.ClusterStatus;
 import io.boxoffice.proto.v1.NodeRole;
 import io.boxoffice.proto.v1.NodeStatus;
@@ -183,10 +184,10 @@ class ContainerClusterIT {
         assertThat(initial.getNodesList()).extracting(NodeStatus::getAddress).containsExactlyInAnyOrder(
                 peerAddress("boxoffice-0"), peerAddress("boxoffice-1"), peerAddress("boxoffice-2"));
         for (String user : List.of("alice", "bob")) {
-            first.createUser(admin, user, "password-" + user);
+            Operations.createUser(first, admin, user, "password-" + user);
         }
         List<String> tokens = List.of(first.login("alice", "password-alice"), first.login("bob", "password-bob"));
-        List<String> shows = first.createShows(admin, 26, 60, 4);
+        List<String> shows = Operations.createShows(first, admin, 26, 60, 4);
         Queue<String[]> seats = new ConcurrentLinkedQueue<>();
         for (String show : shows) {
             for (char row = 'A'; row <= 'Z'; row++) {
@@ -335,7 +336,7 @@ class ContainerClusterIT {
     private static Set<String> bookedSeats(NodeClient client, String token, List<String> shows, ReadConsistency consistency) {
         Set<String> booked = new java.util.HashSet<>();
         for (String show : shows) {
-            for (SeatRow row : client.seatMap(token, show, consistency).getRowsList()) {
+            for (SeatRow row : Operations.seatMap(client, token, show, consistency).getRowsList()) {
                 row.getSeatsList().stream().filter(seat -> seat.getState() == SeatState.SEAT_STATE_BOOKED)
                         .forEach(seat -> booked.add(show + "/" + seat.getId()));
             }
@@ -387,7 +388,7 @@ class ContainerClusterIT {
 
     private void assertAssistantAnswersThrough(String pod, String token) throws InterruptedException {
         List<AskChunk> chunks = await("an answer from the assistant container through " + pod, Duration.ofSeconds(60),
-                () -> attempt(() -> clients.get(pod).ask(token, "Can I get a refund if I cancel my booking?")));
+                () -> attempt(() -> Operations.ask(clients.get(pod), token, "Can I get a refund if I cancel my booking?")));
         assertThat(chunks).anySatisfy(chunk -> assertThat(chunk.getAnswer().getText()).isNotBlank());
         assertThat(chunks.getLast().hasDone()).isTrue();
     }

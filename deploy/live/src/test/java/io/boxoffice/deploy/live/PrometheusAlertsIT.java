@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.boxoffice.deploy.live.support.Commands;
-import io.boxoffice.deploy.live.support.NodeClient;
+import io.boxoffice.deploy.live.support.Operations;
 import io.boxoffice.deploy.live.support.PrometheusApi;
 import io.boxoffice.proto.assistant.v1.AssistantGrpc;
 import io.boxoffice.proto.assistant.v1.GenerateRequest;
@@ -16,6 +16,7 @@ import io.boxoffice.proto.v1.Hold;
 import io.boxoffice.proto.v1.PaymentDetails;
 import io.boxoffice.proto.v1.ReadConsistency;
 import io.boxoffice.proto.v1.Show;
+import io.boxoffice.testkit.client.NodeClient;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
@@ -272,21 +273,21 @@ class PrometheusAlertsIT {
             booked.add(clients.get(NODES.get(i % 3)).book(user, show, seat, "prometheus-it/book/" + seat, 10_000));
         }
         PaymentDetails declined = NodeClient.CARD.toBuilder().setCardNumber("4000000000000002").build();
-        attempt(() -> client.book(user, show, "E" + (10 + round), "prometheus-it/declined/" + round, declined));
+        attempt(() -> Operations.book(client, user, show, "E" + (10 + round), "prometheus-it/declined/" + round, declined));
         for (int i = 1; i <= 3; i++) {
-            Hold hold = client.hold(user, show, "H" + (i + 3 * round), "prometheus-it/hold/" + round + "/" + i);
-            client.confirm(user, hold.getId(), "prometheus-it/confirm/" + round + "/" + i);
+            Hold hold = Operations.hold(client, user, show, "H" + (i + 3 * round), "prometheus-it/hold/" + round + "/" + i);
+            Operations.confirm(client, user, hold.getId(), "prometheus-it/confirm/" + round + "/" + i);
         }
-        client.hold(user, show, "E" + round, "prometheus-it/expiring-hold/" + round); // Expires after 3 s.
+        Operations.hold(client, user, show, "E" + round, "prometheus-it/expiring-hold/" + round); // Expires after 3 s.
         for (int i = 0; i < 3; i++) {
-            client.cancel(user, booked.get(i).getId(), "prometheus-it/cancel/" + round + "/" + i);
+            Operations.cancel(client, user, booked.get(i).getId(), "prometheus-it/cancel/" + round + "/" + i);
         }
-        client.seatMap(user, show, ReadConsistency.READ_CONSISTENCY_LINEARIZABLE);
-        clients.get("node2").seatMap(user, show, ReadConsistency.READ_CONSISTENCY_STALE);
+        Operations.seatMap(client, user, show, ReadConsistency.READ_CONSISTENCY_LINEARIZABLE);
+        Operations.seatMap(clients.get("node2"), user, show, ReadConsistency.READ_CONSISTENCY_STALE);
         // Questions to the assistant, two at once so the scheduler batches; and one request it must refuse.
         List<CompletableFuture<?>> asks = new ArrayList<>();
         for (String node : List.of("node1", "node2")) {
-            asks.add(CompletableFuture.runAsync(() -> clients.get(node).ask(user, "What is the refund policy for my bookings?")));
+            asks.add(CompletableFuture.runAsync(() -> Operations.ask(clients.get(node), user, "What is the refund policy for my bookings?")));
         }
         for (CompletableFuture<?> ask : asks) {
             ask.get(120, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package io.boxoffice.deploy.live.support;
 
 import io.boxoffice.proto.v1.Booking;
+import io.boxoffice.testkit.client.NodeClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
