@@ -10,6 +10,9 @@ BOXOFFICE_TEST_TOOLS=(
   "tmux:tmux:LocalClusterIT drives the interactive menu in a tmux pane"
   "curl:curl:LocalClusterIT runs ./boxoffice, which reads the nodes' health with it"
   "openssl:openssl:LocalClusterIT runs ./boxoffice up, which makes the dev keys with it"
+  "prometheus:prometheus:PrometheusAlertsIT (deploy/live) runs the server with the alert rules"
+  "dockerd:docker.io:ContainerClusterIT (deploy/live) builds and runs the images on a private Docker daemon"
+  "debootstrap:debootstrap:./boxoffice images makes the Debian base image with it (no registry needed)"
 )
 
 boxoffice_has_tool() {
@@ -33,8 +36,19 @@ boxoffice_test_prerequisites() {
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "Installing what the tests need from Debian: ${packages[*]}"
       printf '%s\n' "${reasons[@]}"
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+      # Packages such as docker.io and prometheus start a system service on installation (docker's with its
+      # default flags rewrites the iptables FORWARD policy); a policy-rc.d that refuses every start prevents
+      # that for the time of the installation. The tests run their own daemon and server.
+      local policy=/usr/sbin/policy-rc.d added_policy=no status=0
+      if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\n# Added by ./boxoffice test for the time of an apt-get install: start no service.\nexit 101\n' >"$policy"
+        chmod 755 "$policy"
+        added_policy=yes
+      fi
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+          "${packages[@]}" >/dev/null; } || status=$?
+      if [ "$added_policy" = yes ]; then rm -f "$policy"; fi
+      [ "$status" -eq 0 ] || { echo "apt-get install ${packages[*]} failed (exit $status)" >&2; return 1; }
     else
       {
         echo "The tests need tools that are not installed:"

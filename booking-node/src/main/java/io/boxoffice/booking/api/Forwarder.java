@@ -11,6 +11,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -33,6 +35,10 @@ public class Forwarder {
 
     /** Channels kept open at once; members are few, so this only guards against churn. */
     static final int MAX_CHANNELS = 16;
+    /** Keep-alive pings on a forwarding connection with calls in flight (grpc-java's minimum is 10 s). */
+    static final long FORWARD_KEEPALIVE_SECONDS = 30;
+    /** A leader that acknowledges nothing for this long is gone: the connection is closed and re-resolved. */
+    static final long FORWARD_SILENCE_TIMEOUT_MILLIS = 2_000;
 
     @Inject
     ClusterNode node;
@@ -81,7 +87,8 @@ public class Forwarder {
 
                     @Override
                     public void onError(Throwable error) {
-                        result.completeExceptionally(error);
+                        result.completeExceptionally(error instanceof StatusRuntimeException status
+                                ? clientStatusOf(status.getStatus(), leaderId).asRuntimeException() : error);
                     }
 
                     @Override
@@ -135,6 +142,24 @@ public class Forwarder {
         return result;
     }
 
+    /**
+     * What the client gets when the forwarded call failed: the leader's own answer as it is, but a connection that
+     * broke before the leader answered (grpc-java reports UNKNOWN "channel closed", or INTERNAL for a stream the
+     * stopping server reset) becomes UNAVAILABLE, which clients retry. The leader may have applied the request, so the
+     * retry must carry the same idempotency key, which every write has.
+     */
+    static Status clientStatusOf(Status forwarded, String leaderId) {
+        String description = forwarded.getDescription() == null ? "" : forwarded.getDescription();
+        boolean connectionLost = (forwarded.getCode() == Status.Code.UNKNOWN && description.startsWith("channel closed"))
+                || (forwarded.getCode() == Status.Code.INTERNAL && description.startsWith("RST_STREAM"));
+        if (!connectionLost) {
+            return forwarded;
+        }
+        return Status.UNAVAILABLE.withDescription("the connection to the leader " + leaderId + " broke before it answered ("
+                + description + "); it may have applied the request: retry with the same idempotency key")
+                .withCause(forwarded.getCause());
+    }
+
     private synchronized ManagedChannel channel(String endpoint) {
         ManagedChannel channel = channels.get(endpoint);
         if (channel != null && !channel.isShutdown()) {
@@ -144,7 +169,15 @@ public class Forwarder {
             String eldest = channels.keySet().iterator().next();
             channels.remove(eldest).shutdown();
         }
-        channel = ManagedChannelBuilder.forTarget(endpoint).usePlaintext().build();
+        // A leader whose pod was deleted vanishes without a TCP reset: a connection to its old IP stays "open"
+        // and a forwarded call on it would hang until its deadline, even after the pod came back under the same
+        // name (a new IP) and became leader again. grpc-java makes the keep-alive timeout the socket's
+        // TCP_USER_TIMEOUT (Linux, epoll): unacknowledged data for that long closes the connection, the call fails
+        // UNAVAILABLE (the client retries with its idempotency key) and the next call resolves the name again.
+        channel = ManagedChannelBuilder.forTarget(endpoint).usePlaintext()
+                .keepAliveTime(FORWARD_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                .keepAliveTimeout(FORWARD_SILENCE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .build();
         channels.put(endpoint, channel);
         return channel;
     }

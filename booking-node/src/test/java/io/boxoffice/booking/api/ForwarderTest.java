@@ -105,6 +105,28 @@ class ForwarderTest {
     }
 
     @Test
+    void when_the_connection_to_the_leader_breaks_before_it_answers_then_the_client_gets_unavailable_to_retry() {
+        Status closed = Forwarder.clientStatusOf(Status.UNKNOWN.withDescription("channel closed"), "node-1");
+        Status reset = Forwarder.clientStatusOf(Status.INTERNAL.withDescription(
+                "RST_STREAM closed stream. HTTP/2 error code: INTERNAL_ERROR"), "node-1");
+
+        assertThat(closed.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(closed.getDescription()).contains("node-1", "channel closed", "same idempotency key");
+        assertThat(reset.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
+    void when_the_leader_itself_answers_unknown_or_internal_then_that_answer_stands() {
+        Status failed = Status.UNKNOWN.withDescription("apply failed");
+        Status internal = Status.INTERNAL.withDescription("state machine error");
+        Status taken = Status.FAILED_PRECONDITION.withDescription("seats taken");
+
+        assertThat(Forwarder.clientStatusOf(failed, "node-1")).isSameAs(failed);
+        assertThat(Forwarder.clientStatusOf(internal, "node-1")).isSameAs(internal);
+        assertThat(Forwarder.clientStatusOf(taken, "node-1")).isSameAs(taken);
+    }
+
+    @Test
     void when_the_leaders_endpoint_is_unknown_then_the_not_leader_condition_stands() {
         NotLeaderException cause = new NotLeaderException("node-2", "node-9");
         Forwarder.Route route = new Forwarder.Route(AuthServiceGrpc.getLoginMethod(), null, true);

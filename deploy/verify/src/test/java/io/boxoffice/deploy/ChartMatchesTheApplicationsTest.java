@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,18 +61,65 @@ class ChartMatchesTheApplicationsTest {
         Map<String, Object> llmPod = Yaml.at(rendering.get("Deployment", "boxoffice-llm"), "spec.template.spec");
 
         for (String dockerfile : List.of(bookingNode, llmService)) {
-            assertThat(dockerfile).contains("ENTRYPOINT [ \"/opt/jboss/container/java/run/run-java.sh\" ]")
-                    .contains("COPY --chown=185 target/quarkus-app/lib/ /deployments/lib/");
+            assertThat(dockerfile).contains("ARG BASE_IMAGE=debian:trixie-slim")
+                    .contains("ENTRYPOINT [\"java\", \"-jar\", \"/deployments/quarkus-run.jar\"]")
+                    .contains("COPY --from=java-runtime /opt/java /opt/java")
+                    .contains("apt-get install -y --no-install-recommends curl")
+                    .contains("HEALTHCHECK ");
             assertThat(lastUser(dockerfile)).isEqualTo("185");
         }
-        assertThat(Yaml.<List<String>>at(pod, "containers[0].args").get(0)).contains("exec /opt/jboss/container/java/run/run-java.sh");
+        // The chart replaces the command (to set BOXOFFICE_JOIN) and JDK_JAVA_OPTIONS: both must keep what the image does.
+        assertThat(Yaml.<List<String>>at(pod, "containers[0].args").get(0)).contains("exec java -jar /deployments/quarkus-run.jar");
+        String imageOptions = imageEnv(bookingNode, "JDK_JAVA_OPTIONS");
+        String chartOptions = String.valueOf(Yaml.env(Yaml.at(pod, "containers[0]"), "JDK_JAVA_OPTIONS").get("value"));
+        assertThat(imageOptions).contains("-XX:MaxRAMPercentage=50");
+        for (String option : imageOptions.split(" ")) {
+            if (!option.startsWith("-XX:MaxRAMPercentage=")) {
+                assertThat(chartOptions).as("the chart's JDK_JAVA_OPTIONS keep the image's").contains(option);
+            }
+        }
+        assertThat(chartOptions).contains("-XX:MaxRAMPercentage=50 ");
+        assertThat(Yaml.env(Yaml.at(pod, "containers[0]"), "BOXOFFICE_DATA_DIR").get("value"))
+                .isEqualTo(imageEnv(bookingNode, "BOXOFFICE_DATA_DIR"));
         assertThat(Yaml.<Object>at(pod, "securityContext.runAsUser")).isEqualTo(185);
         assertThat(Yaml.<Object>at(llmPod, "securityContext.runAsUser")).isEqualTo(185);
-        assertThat(bookingNode).contains("EXPOSE 8080 9000 7070").contains("curl-minimal");
+        assertThat(bookingNode).contains("EXPOSE 8080 9000 7070");
         assertThat(llmService).contains("EXPOSE 8090");
         List<Map<String, Object>> ports = Yaml.at(pod, "containers[0].ports");
         assertThat(ports).extracting(p -> p.get("containerPort")).containsExactly(8080, 9000, 7070);
         assertThat(Yaml.<Object>at(llmPod, "containers[0].ports[0].containerPort")).isEqualTo(8090);
+    }
+
+    @Test
+    void both_images_share_one_java_runtime_stage_and_their_build_contexts_hold_only_the_packaged_application() {
+        String bookingNode = Repo.read(Repo.root().resolve("booking-node/src/main/docker/Dockerfile.jvm"));
+        String llmService = Repo.read(Repo.root().resolve("llm-service/src/main/docker/Dockerfile.jvm"));
+
+        assertThat(javaRuntimeStage(llmService)).isEqualTo(javaRuntimeStage(bookingNode)).contains("jlink --add-modules");
+        for (String module : List.of("booking-node", "llm-service")) {
+            List<String> rules = Repo.read(Repo.root().resolve(module + "/.dockerignore")).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+            assertThat(rules).as(module + "/.dockerignore").containsExactly("*", "!target/quarkus-app/");
+        }
+    }
+
+    /** The Dockerfile lines of the stage that builds /opt/java, without comments. */
+    private static String javaRuntimeStage(String dockerfile) {
+        int start = dockerfile.indexOf("FROM ${BASE_IMAGE} AS java-runtime");
+        assertThat(start).as("the java-runtime stage").isNotNegative();
+        int end = dockerfile.indexOf("\nFROM ", start + 1);
+        return dockerfile.substring(start, end).lines().filter(line -> !line.startsWith("#")).collect(Collectors.joining("\n"));
+    }
+
+    /** The value an {@code ENV} instruction of the last stage gives {@code name} (quotes removed). */
+    private static String imageEnv(String dockerfile, String name) {
+        Matcher matcher = Pattern.compile("\\b" + name + "=(\"[^\"]*\"|\\S+)").matcher(dockerfile);
+        String value = null;
+        while (matcher.find()) {
+            value = matcher.group(1).replace("\"", "");
+        }
+        assertThat(value).as(name + " in an ENV of the Dockerfile").isNotNull();
+        return value;
     }
 
     private static String lastUser(String dockerfile) {

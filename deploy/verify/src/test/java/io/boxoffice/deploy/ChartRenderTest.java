@@ -129,7 +129,7 @@ class ChartRenderTest {
         assertThat(Yaml.<List<String>>at(container, "args").get(0))
                 .contains("ordinal=\"${BOXOFFICE_NODE_ID##*-}\"")
                 .contains("if [ \"$ordinal\" -ge \"$CLUSTER_BOOTSTRAP_MEMBERS\" ]; then export BOXOFFICE_JOIN=true; fi")
-                .contains("exec /opt/jboss/container/java/run/run-java.sh");
+                .contains("exec java -jar /deployments/quarkus-run.jar");
     }
 
     @Test

@@ -32,7 +32,28 @@ import java.util.Set;
  */
 public final class RandomGpt2Checkpoint {
 
+    /** The shape {@link #main} writes: small enough to write and load in seconds, a real GPT-2 otherwise. */
+    static final GptConfig DEMO_SHAPE = new GptConfig(1024, 256, 64, 2, 4, 1e-5f, 1023);
+
     private RandomGpt2Checkpoint() {}
+
+    /**
+     * Writes a small random GPT-2 with a synthetic tokenizer into the directory given as the only argument, for live
+     * tests and demos where real weights cannot be downloaded (its text is noise; the service, the batching and the
+     * metrics work as with DistilGPT2):
+     * {@code java -cp 'llm-service/target/quarkus-app/lib/main/*:llm-service/target/quarkus-app/app/*'
+     * io.boxoffice.llm.bench.RandomGpt2Checkpoint DIR}
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: RandomGpt2Checkpoint DIRECTORY  (writes config.json, model.safetensors, vocab.json, merges.txt)");
+            System.exit(2);
+        }
+        Path directory = Path.of(args[0]);
+        DjlRuntime.start(Path.of(System.getProperty("java.io.tmpdir"), "boxoffice-djl"), 1);
+        write(directory, DEMO_SHAPE, 17, 0.02f, true, true);
+        System.out.println("wrote a random " + DEMO_SHAPE + " to " + directory);
+    }
 
     public static void write(Path directory, GptConfig config, long seed, float weightStd, boolean transformerPrefix,
             boolean endOfText) throws IOException {
