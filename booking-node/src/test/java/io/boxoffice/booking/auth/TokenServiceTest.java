@@ -42,6 +42,22 @@ class TokenServiceTest {
     }
 
     @Test
+    void a_remembered_token_still_expires_and_another_source_gets_its_own_caller() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+        TokenService clocked = new TokenService(keys, "https://boxoffice.test", Duration.ofMinutes(5), now::get);
+        TokenService.IssuedToken issued = clocked.issue("u-2", "user2", Set.of(Role.USER), Duration.ofSeconds(60));
+
+        assertThat(clocked.verify(issued.token(), "10.0.0.1").source()).isEqualTo("10.0.0.1");
+        assertThat(clocked.verify(issued.token(), "10.0.0.2"))
+                .as("the second call is answered from the cache, with its own source")
+                .isEqualTo(new Caller("u-2", "user2", Role.USER, "10.0.0.2"));
+
+        now.set(issued.expiresAtMillis());
+        assertThatThrownBy(() -> clocked.verify(issued.token(), "10.0.0.1"))
+                .isInstanceOf(TokenService.InvalidTokenException.class).hasMessageContaining("expired");
+    }
+
+    @Test
     void when_a_member_mints_a_short_lived_token_then_it_expires_after_that_lifetime_not_the_configured_one() {
         TokenService.IssuedToken issued = tokens.issue("node:boxoffice-3", "node:boxoffice-3", Set.of(Role.ADMIN),
                 Duration.ofSeconds(60));
