@@ -45,6 +45,7 @@ public class CommandGateway {
 
     private Semaphore inFlight;
     private ExecutorService completions;
+    private ProposalBatcher batcher;
 
     @Inject
     void init(BoxofficeConfig configuration) {
@@ -56,10 +57,14 @@ public class CommandGateway {
                     thread.setDaemon(true);
                     return thread;
                 });
+        batcher = new ProposalBatcher("boxoffice-proposal-batcher", configuration.limits().maxRequestsInFlight(),
+                configuration.raft().maxCommandsPerEntry(), configuration.raft().maxCommandBytes(),
+                bytes -> node.propose(bytes));
     }
 
     @PreDestroy
     void close() {
+        batcher.close();
         completions.shutdownNow();
     }
 
@@ -70,26 +75,26 @@ public class CommandGateway {
      */
     public CompletableFuture<CommandOutcome> submit(Command command, boolean refusalsAsOutcomes) {
         String type = typeOf(command);
-        byte[] bytes = CommandBatch.newBuilder().addCommands(command).build().toByteArray();
-        if (bytes.length > config.raft().maxCommandBytes()) {
-            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("request too large: " + bytes.length
-                    + " bytes encoded, at most " + config.raft().maxCommandBytes()));
-        }
         if (!inFlight.tryAcquire()) {
             return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("node " + node.nodeId()
                     + " is serving too many requests; retry shortly"));
         }
         long start = System.nanoTime();
-        return node.propose(bytes)
+        // Shares a Raft entry with whatever other commands are waiting (ProposalBatcher).
+        return batcher.submit(command)
                 .orTimeout(config.raft().requestTimeoutMillis(), TimeUnit.MILLISECONDS)
-                .handleAsync((outcomes, failure) -> {
+                .handleAsync((outcome, failure) -> {
                     inFlight.release();
                     if (failure != null) {
                         metrics.proposal(outcomeOf(failure), System.nanoTime() - start);
                         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
                     }
                     metrics.proposal("committed", System.nanoTime() - start);
-                    return single(type, outcomes, refusalsAsOutcomes);
+                    count(type, outcome);
+                    if (outcome.isRejected() && !refusalsAsOutcomes) {
+                        throw new RejectedCommand(outcome.rejection());
+                    }
+                    return outcome;
                 }, completions);
     }
 
@@ -130,18 +135,6 @@ public class CommandGateway {
     /** {@link #submit(Command, boolean)} with refusals as {@link RejectedCommand} failures. */
     public CompletableFuture<CommandOutcome> submit(Command command) {
         return submit(command, false);
-    }
-
-    private CommandOutcome single(String type, List<CommandOutcome> outcomes, boolean refusalsAsOutcomes) {
-        if (outcomes.size() != 1) {
-            throw new IllegalStateException("a batch of one command answered " + outcomes.size() + " outcomes");
-        }
-        CommandOutcome outcome = outcomes.get(0);
-        count(type, outcome);
-        if (outcome.isRejected() && !refusalsAsOutcomes) {
-            throw new RejectedCommand(outcome.rejection());
-        }
-        return outcome;
     }
 
     private void count(String type, CommandOutcome outcome) {

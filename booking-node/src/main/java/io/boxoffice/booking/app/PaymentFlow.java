@@ -47,6 +47,11 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A transient gateway failure proposes nothing and leaves nothing behind (no hold): the client retries
  * with the same idempotency key.
+ *
+ * <p>The gateway call (a network call at a real provider) runs on its own bounded pool, {@code
+ * boxoffice.limits.payment-threads} threads and {@code boxoffice.limits.max-payment-queue} waiting; a full
+ * queue answers RESOURCE_EXHAUSTED, and a slow provider never holds up the threads that complete other
+ * requests.
  */
 @ApplicationScoped
 public class PaymentFlow {
@@ -63,6 +68,31 @@ public class PaymentFlow {
     ClusterNode node;
     @Inject
     BoxofficeMetrics metrics;
+    @Inject
+    io.boxoffice.booking.config.BoxofficeConfig config;
+
+    private java.util.concurrent.ThreadPoolExecutor gatewayCalls;
+
+    @jakarta.annotation.PostConstruct
+    void startGatewayPool() {
+        java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+        int threads = config.limits().paymentThreads();
+        gatewayCalls = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(config.limits().maxPaymentQueue()), runnable -> {
+                    Thread thread = new Thread(runnable, "boxoffice-payments-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }, (task, pool) -> {
+                    throw new io.boxoffice.booking.api.GrpcErrors.Overloaded("the payment gateway is busy ("
+                            + pool.getQueue().size() + " payments waiting); nothing was charged, retry shortly");
+                });
+        gatewayCalls.allowCoreThreadTimeOut(true);
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stopGatewayPool() {
+        gatewayCalls.shutdownNow();
+    }
 
     /** What the leader's local state says before it authorizes. */
     private record Prepared(CommandOutcome remembered, MoneyRecord amount) {
@@ -77,7 +107,7 @@ public class PaymentFlow {
                 request.getBestAvailable());
         return gateway.read(() -> prepareBooking(caller.userId(), key, fingerprint, request.getShowId(), selection),
                         ReadConsistency.STALE)
-                .thenCompose(prepared -> {
+                .thenComposeAsync(prepared -> {
                     if (prepared.remembered() != null) {
                         return CompletableFuture.completedFuture(booking(prepared.remembered()));
                     }
@@ -86,7 +116,7 @@ public class PaymentFlow {
                             .setAuthorization(authorization).build();
                     return settle(gateway.submit(stamper.forCaller(caller, key, fingerprint).setBookSeats(command)
                             .build(), true), authorization);
-                });
+                }, gatewayCalls);
     }
 
     public CompletableFuture<Booking> confirm(Caller caller, ConfirmHoldRequest request) {
@@ -96,7 +126,7 @@ public class PaymentFlow {
                 request.toBuilder().clearIdempotencyKey().clearPayment().build());
         return gateway.read(() -> prepareConfirmation(caller, key, fingerprint, request.getHoldId()),
                         ReadConsistency.STALE)
-                .thenCompose(prepared -> {
+                .thenComposeAsync(prepared -> {
                     if (prepared.remembered() != null) {
                         return CompletableFuture.completedFuture(booking(prepared.remembered()));
                     }
@@ -105,7 +135,7 @@ public class PaymentFlow {
                             .setAuthorization(authorization).build();
                     return settle(gateway.submit(stamper.forCaller(caller, key, fingerprint).setConfirmHold(command)
                             .build(), true), authorization);
-                });
+                }, gatewayCalls);
     }
 
     /** Writes are the leader's: a follower hands the request on before any card is touched. */

@@ -161,6 +161,13 @@ public interface BoxofficeConfig {
         @WithDefault("5000")
         long snapshotCatchUpEntries();
 
+        /**
+         * Client commands packed into one Raft entry at most: commands proposed at about the same time share
+         * an entry (one append, one replication, one apply); a lone command goes alone, at once.
+         */
+        @WithDefault("256")
+        int maxCommandsPerEntry();
+
         /** Proposals a leader accepts beyond its commit index before refusing more. */
         @WithDefault("10000")
         int maxUncommittedEntries();
@@ -285,6 +292,14 @@ public interface BoxofficeConfig {
         /** Client requests a node serves at once (proposals and reads in flight); beyond: RESOURCE_EXHAUSTED. */
         @WithDefault("4096")
         int maxRequestsInFlight();
+
+        /** Threads calling the payment gateway (authorizations) at once. */
+        @WithDefault("16")
+        int paymentThreads();
+
+        /** Payments waiting for a gateway thread; beyond: RESOURCE_EXHAUSTED, nothing charged. */
+        @WithDefault("1024")
+        int maxPaymentQueue();
 
         /** Password hashes computed at once (login, user creation); beyond: RESOURCE_EXHAUSTED. */
         @WithDefault("64")

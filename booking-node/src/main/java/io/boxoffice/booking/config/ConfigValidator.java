@@ -139,6 +139,9 @@ public final class ConfigValidator {
         positive("boxoffice.raft.max-uncommitted-entries", raft.maxUncommittedEntries(), problems);
         positive("boxoffice.raft.snapshot-interval-entries", raft.snapshotIntervalEntries(), problems);
         positive("boxoffice.raft.max-command-bytes", raft.maxCommandBytes(), problems);
+        if (raft.maxCommandsPerEntry() < 1 || raft.maxCommandsPerEntry() > 4096) {
+            problems.add("boxoffice.raft.max-commands-per-entry must be in 1..4096, was " + raft.maxCommandsPerEntry());
+        }
         if (raft.maxCommandBytes() > raft.maxBytesPerAppend()) {
             problems.add("boxoffice.raft.max-command-bytes (" + raft.maxCommandBytes()
                     + ") must not exceed boxoffice.raft.max-bytes-per-append (" + raft.maxBytesPerAppend() + ")");
@@ -212,6 +215,8 @@ public final class ConfigValidator {
         }
         positive("boxoffice.limits.max-requests-in-flight", limits.maxRequestsInFlight(), problems);
         positive("boxoffice.limits.max-hash-queue", limits.maxHashQueue(), problems);
+        positive("boxoffice.limits.payment-threads", limits.paymentThreads(), problems);
+        positive("boxoffice.limits.max-payment-queue", limits.maxPaymentQueue(), problems);
     }
 
     private static void checkAuth(BoxofficeConfig.Auth auth, List<String> problems) {

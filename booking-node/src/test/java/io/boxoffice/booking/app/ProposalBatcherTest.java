@@ -1,0 +1,153 @@
+package io.boxoffice.booking.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.boxoffice.booking.api.GrpcErrors;
+import io.boxoffice.booking.domain.CommandOutcome;
+import io.boxoffice.proto.replicated.v1.Command;
+import io.boxoffice.proto.replicated.v1.CommandBatch;
+import io.boxoffice.proto.replicated.v1.RejectionCode;
+import io.boxoffice.proto.replicated.v1.RejectionRecord;
+import io.boxoffice.raft.errors.NotLeaderException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ProposalBatcherTest {
+
+    /** Entries proposed, with the future the test completes. */
+    private final LinkedBlockingQueue<Proposed> proposed = new LinkedBlockingQueue<>();
+    private ProposalBatcher batcher;
+
+    private record Proposed(CommandBatch entry, CompletableFuture<List<CommandOutcome>> result) {
+    }
+
+    private ProposalBatcher batcher(int queueCapacity, int maxCommands, int maxBytes) {
+        batcher = new ProposalBatcher("test-batcher", queueCapacity, maxCommands, maxBytes, bytes -> {
+            CompletableFuture<List<CommandOutcome>> result = new CompletableFuture<>();
+            try {
+                proposed.add(new Proposed(CommandBatch.parseFrom(bytes), result));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+            }
+            return result;
+        });
+        return batcher;
+    }
+
+    @AfterEach
+    void close() {
+        if (batcher != null) {
+            batcher.close();
+        }
+    }
+
+    private static Command command(String key) {
+        return Command.newBuilder().setIdempotencyKey(key).setNowMillis(1).build();
+    }
+
+    private static CommandOutcome refused(String message) {
+        return CommandOutcome.rejected(RejectionRecord.newBuilder()
+                .setCode(RejectionCode.REJECTION_CODE_FAILED_PRECONDITION).setMessage(message).build());
+    }
+
+    @Test
+    void a_lone_command_is_proposed_at_once_and_those_queued_meanwhile_share_the_next_entry_in_order()
+            throws Exception {
+        batcher(100, 256, 65_536);
+        CompletableFuture<CommandOutcome> first = batcher.submit(command("a"));
+        Proposed alone = proposed.poll(5, TimeUnit.SECONDS);
+        assertThat(alone.entry().getCommandsList()).extracting(Command::getIdempotencyKey).containsExactly("a");
+
+        // While "a" is being proposed nothing else can go: the next three queue up ... (the batcher thread may
+        // already have taken "b" before "c" and "d" arrive, so wait until it proposed them all.)
+        List<CompletableFuture<CommandOutcome>> later = new ArrayList<>();
+        for (String key : List.of("b", "c", "d")) {
+            later.add(batcher.submit(command(key)));
+        }
+        List<String> keys = new ArrayList<>();
+        List<Proposed> entries = new ArrayList<>();
+        while (keys.size() < 3) {
+            Proposed next = proposed.poll(5, TimeUnit.SECONDS);
+            entries.add(next);
+            next.entry().getCommandsList().forEach(c -> keys.add(c.getIdempotencyKey()));
+        }
+        assertThat(keys).containsExactly("b", "c", "d");
+
+        alone.result().complete(List.of(refused("a")));
+        for (Proposed entry : entries) {
+            entry.result().complete(entry.entry().getCommandsList().stream()
+                    .map(c -> refused(c.getIdempotencyKey())).toList());
+        }
+        assertThat(first.get(5, TimeUnit.SECONDS).rejection().getMessage()).isEqualTo("a");
+        for (int i = 0; i < 3; i++) {
+            assertThat(later.get(i).get(5, TimeUnit.SECONDS).rejection().getMessage())
+                    .as("each command gets its own outcome").isEqualTo(List.of("b", "c", "d").get(i));
+        }
+    }
+
+    @Test
+    void a_busy_batcher_packs_everything_waiting_into_one_entry_up_to_its_bounds() throws Exception {
+        // The propose function blocks until released, so commands pile up behind the first entry.
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        List<CommandBatch> entries = new CopyOnWriteArrayList<>();
+        batcher = new ProposalBatcher("test-batcher", 100, 4, 65_536, bytes -> {
+            release.join();
+            try {
+                entries.add(CommandBatch.parseFrom(bytes));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+            }
+            CompletableFuture<List<CommandOutcome>> result = new CompletableFuture<>();
+            result.completeExceptionally(new NotLeaderException("n1", "n2"));
+            return result;
+        });
+        List<CompletableFuture<CommandOutcome>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            outcomes.add(batcher.submit(command("k" + i)));
+        }
+        release.complete(null);
+        for (CompletableFuture<CommandOutcome> outcome : outcomes) {
+            assertThatThrownBy(() -> outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(NotLeaderException.class);
+        }
+        assertThat(entries).allSatisfy(entry -> assertThat(entry.getCommandsCount()).isLessThanOrEqualTo(4));
+        assertThat(entries.stream().flatMap(e -> e.getCommandsList().stream()).map(Command::getIdempotencyKey))
+                .containsExactly("k0", "k1", "k2", "k3", "k4", "k5", "k6");
+        assertThat(entries.size()).as("packed, not one entry per command").isLessThan(7);
+    }
+
+    @Test
+    void a_full_queue_or_an_oversized_command_is_refused_at_once() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        batcher = new ProposalBatcher("test-batcher", 2, 256, 200, bytes -> {
+            release.join();
+            return CompletableFuture.completedFuture(List.of());
+        });
+        Command large = Command.newBuilder().setIdempotencyKey("x".repeat(300)).build();
+        assertThatThrownBy(() -> batcher.submit(large).get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(GrpcErrors.Overloaded.class).hasMessageContaining("too large");
+
+        List<CompletableFuture<CommandOutcome>> accepted = new ArrayList<>();
+        CompletableFuture<CommandOutcome> refused = null;
+        for (int i = 0; i < 10 && refused == null; i++) {
+            CompletableFuture<CommandOutcome> next = batcher.submit(command("q" + i));
+            if (next.isCompletedExceptionally()) {
+                refused = next;
+            } else {
+                accepted.add(next);
+            }
+        }
+        assertThat(refused).as("the queue holds 2 (and one entry in progress)").isNotNull();
+        assertThat(accepted.size()).isBetween(2, 3);
+        assertThatThrownBy(refused::join).hasCauseInstanceOf(GrpcErrors.Overloaded.class);
+        release.complete(null);
+    }
+}
