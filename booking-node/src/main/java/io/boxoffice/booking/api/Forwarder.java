@@ -68,37 +68,9 @@ public class Forwarder {
         if (endpoint.isEmpty() || leaderId.equals(node.nodeId())) {
             return CompletableFuture.failedFuture(cause);
         }
-        MethodDescriptor<Q, R> method = (MethodDescriptor<Q, R>) route.method();
-        Metadata headers = new Metadata();
-        if (route.authorization() != null) {
-            headers.put(AuthInterceptor.AUTHORIZATION, route.authorization());
-        }
-        headers.put(AuthInterceptor.FORWARDED_BY, node.nodeId());
-        ClientCall<Q, R> call = ClientInterceptors.intercept(channel(endpoint.get()),
-                MetadataUtils.newAttachHeadersInterceptor(headers)).newCall(method, CallOptions.DEFAULT
-                .withDeadlineAfter(config.raft().requestTimeoutMillis(), TimeUnit.MILLISECONDS));
-        CompletableFuture<R> result = new CompletableFuture<>();
-        ClientCalls.asyncUnaryCall(call,
-                request, new StreamObserver<>() {
-                    @Override
-                    public void onNext(R value) {
-                        result.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        result.completeExceptionally(error instanceof StatusRuntimeException status
-                                ? clientStatusOf(status.getStatus(), leaderId).asRuntimeException() : error);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        if (!result.isDone()) {
-                            result.completeExceptionally(new IllegalStateException("leader sent no response"));
-                        }
-                    }
-                });
-        return result;
+        return call(route, endpoint.get(), (MethodDescriptor<Q, R>) route.method(), request,
+                config.raft().requestTimeoutMillis(), error -> error instanceof StatusRuntimeException status
+                        ? clientStatusOf(status.getStatus(), leaderId).asRuntimeException() : error, "the leader");
     }
 
     /**
@@ -112,12 +84,19 @@ public class Forwarder {
             return CompletableFuture.failedFuture(new IllegalStateException("no client endpoint known for "
                     + memberId));
         }
+        return call(route, endpoint.get(), method, request, deadlineMillis, error -> error, memberId);
+    }
+
+    /** One unary call to {@code endpoint} with the caller's token, marked as forwarded by this node. */
+    private <Q, R> CompletableFuture<R> call(Route route, String endpoint, MethodDescriptor<Q, R> method, Q request,
+                                             long deadlineMillis, java.util.function.UnaryOperator<Throwable> failure,
+                                             String peer) {
         Metadata headers = new Metadata();
         if (route.authorization() != null) {
             headers.put(AuthInterceptor.AUTHORIZATION, route.authorization());
         }
         headers.put(AuthInterceptor.FORWARDED_BY, node.nodeId());
-        ClientCall<Q, R> call = ClientInterceptors.intercept(channel(endpoint.get()),
+        ClientCall<Q, R> call = ClientInterceptors.intercept(channel(endpoint),
                 MetadataUtils.newAttachHeadersInterceptor(headers)).newCall(method, CallOptions.DEFAULT
                 .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS));
         CompletableFuture<R> result = new CompletableFuture<>();
@@ -129,13 +108,13 @@ public class Forwarder {
 
             @Override
             public void onError(Throwable error) {
-                result.completeExceptionally(error);
+                result.completeExceptionally(failure.apply(error));
             }
 
             @Override
             public void onCompleted() {
                 if (!result.isDone()) {
-                    result.completeExceptionally(new IllegalStateException(memberId + " sent no response"));
+                    result.completeExceptionally(new IllegalStateException(peer + " sent no response"));
                 }
             }
         });
