@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /** The outcome of a load run, as a text report or JSON for scripts. */
-record BenchReport(BenchSettings settings, int poolSeats, double seconds, Map<Operation, Line> operations, Line total,
-                   long confirmedBookings, long retries, Histogram overall, Map<String, Long> errorMessages) {
+record BenchReport(BenchSettings settings, int poolSeats, int poolShows, double seconds, Map<Operation, Line> operations,
+                   Line total, long confirmedBookings, long retries, long abandonsDeferred, Histogram overall,
+                   Map<String, Long> errorMessages) {
 
     /** Counts and latency of one operation (or of all). */
     record Line(long ok, long conflicts, long errors, Summary latency) {
@@ -24,8 +25,9 @@ record BenchReport(BenchSettings settings, int poolSeats, double seconds, Map<Op
         }
     }
 
-    static BenchReport of(BenchSettings settings, int poolSeats, double seconds, Map<Operation, OperationStats> stats,
-                          long confirmedBookings, long retries, Map<String, LongAdder> errors) {
+    static BenchReport of(BenchSettings settings, int poolSeats, int poolShows, double seconds,
+                          Map<Operation, OperationStats> stats, long confirmedBookings, long retries,
+                          long abandonsDeferred, long workerFailures, Map<String, LongAdder> errors) {
         Map<Operation, Line> operations = new LinkedHashMap<>();
         Histogram overall = new Histogram(LatencyHistogram.HIGHEST_TRACKABLE_MICROS, 3);
         long ok = 0;
@@ -43,10 +45,12 @@ record BenchReport(BenchSettings settings, int poolSeats, double seconds, Map<Op
             conflicts += s.conflicts.sum();
             failed += s.errors.sum();
         }
+        // A worker that died is an error of no single operation; it counts in the total.
+        failed += workerFailures;
         Map<String, Long> messages = new LinkedHashMap<>();
         errors.forEach((message, count) -> messages.put(message, count.sum()));
-        return new BenchReport(settings, poolSeats, seconds, operations, new Line(ok, conflicts, failed,
-                Summary.of(overall)), confirmedBookings, retries, overall, messages);
+        return new BenchReport(settings, poolSeats, poolShows, seconds, operations, new Line(ok, conflicts, failed,
+                Summary.of(overall)), confirmedBookings, retries, abandonsDeferred, overall, messages);
     }
 
     double opsPerSecond(Line line) {
@@ -55,11 +59,16 @@ record BenchReport(BenchSettings settings, int poolSeats, double seconds, Map<Op
 
     String text() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "bench: %d clients for %.1f s, contention %s over %,d seats, mix %s%n",
-                settings.concurrency(), seconds, settings.contention().name().toLowerCase(Locale.ROOT), poolSeats,
-                settings.mix().describe()));
-        out.append(String.format(Locale.ROOT, "throughput: %,.1f ops/s, %,.1f confirmed bookings/s; %,d retries%n%n",
-                opsPerSecond(total), confirmedBookings / seconds, retries));
+        out.append(String.format(Locale.ROOT, "bench: %d clients (%d users) for %.1f s, contention %s over %,d seats "
+                        + "of %,d shows, mix %s%n", settings.concurrency(), settings.users(), seconds,
+                settings.contention().name().toLowerCase(Locale.ROOT), poolSeats, poolShows, settings.mix().describe()));
+        out.append(String.format(Locale.ROOT, "throughput: %,.1f ops/s, %,.1f confirmed bookings/s (%,d confirmed); "
+                + "%,d retries%n", opsPerSecond(total), confirmedBookings / seconds, confirmedBookings, retries));
+        if (abandonsDeferred > 0) {
+            out.append(String.format(Locale.ROOT, "hold-abandon: %,d draws booked instead (every hold slot of the user "
+                    + "was still taken by abandoned holds that had not expired)%n", abandonsDeferred));
+        }
+        out.append('\n');
         out.append(String.format(Locale.ROOT, "%-13s %9s %9s %9s %7s %9s %9s %9s %9s %9s%n", "operation", "ok",
                 "conflict", "error", "ops/s", "p50 ms", "p90 ms", "p99 ms", "p999 ms", "max ms"));
         operations.forEach((operation, line) -> out.append(row(operation.label(), line)));
@@ -90,13 +99,16 @@ record BenchReport(BenchSettings settings, int poolSeats, double seconds, Map<Op
         errorMessages.forEach((message, count) -> errors.add("{\"message\": " + Output.quote(message) + ", \"count\": "
                 + count + "}"));
         return String.format(Locale.ROOT, "{\"concurrency\": %d, \"duration_seconds\": %.3f, \"contention\": %s, "
-                        + "\"pool_seats\": %d, \"mix\": %s, \"seats_per_operation\": %d, \"ops_per_second\": %.3f, "
+                        + "\"pool_seats\": %d, \"pool_shows\": %d, \"users\": %d, \"mix\": %s, "
+                        + "\"seats_per_operation\": %d, \"until_bookings\": %d, \"ops_per_second\": %.3f, "
                         + "\"confirmed_bookings\": %d, \"confirmed_bookings_per_second\": %.3f, \"retries\": %d, "
-                        + "\"total\": %s, \"operations\": {%s}, \"histogram\": [%s], \"errors\": [%s]}",
+                        + "\"abandons_deferred\": %d, \"total\": %s, \"operations\": {%s}, \"histogram\": [%s], "
+                        + "\"errors\": [%s]}",
                 settings.concurrency(), seconds, Output.quote(settings.contention().name().toLowerCase(Locale.ROOT)),
-                poolSeats, Output.quote(settings.mix().describe()), settings.seatsPerOperation(), opsPerSecond(total),
-                confirmedBookings, confirmedBookings / seconds, retries, lineJson(total), String.join(", ", operationJson),
-                String.join(", ", buckets), String.join(", ", errors));
+                poolSeats, poolShows, settings.users(), Output.quote(settings.mix().describe()),
+                settings.seatsPerOperation(), settings.untilBookings(), opsPerSecond(total), confirmedBookings,
+                confirmedBookings / seconds, retries, abandonsDeferred, lineJson(total),
+                String.join(", ", operationJson), String.join(", ", buckets), String.join(", ", errors));
     }
 
     private String lineJson(Line line) {

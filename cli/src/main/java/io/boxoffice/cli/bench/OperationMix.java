@@ -7,9 +7,12 @@ import java.util.Map;
 /** The weighted mix of operations the load generator draws from, e.g. {@code book=40,hold-confirm=15,...}. */
 public final class OperationMix {
 
-    /** What one load-generator step does. */
+    /**
+     * What one load-generator step does. {@code hold-abandon} holds seats and walks away (never confirms or
+     * releases), so the hold expires on the server, as an abandoned checkout does.
+     */
     public enum Operation {
-        BOOK("book"), HOLD_CONFIRM("hold-confirm"), SEAT_MAP("seatmap"), CANCEL("cancel");
+        BOOK("book"), HOLD_CONFIRM("hold-confirm"), SEAT_MAP("seatmap"), CANCEL("cancel"), HOLD_ABANDON("hold-abandon");
 
         private final String label;
 
@@ -27,7 +30,8 @@ public final class OperationMix {
                     return operation;
                 }
             }
-            throw new IllegalArgumentException("unknown operation '" + label + "': use book, hold-confirm, seatmap, cancel");
+            throw new IllegalArgumentException("unknown operation '" + label
+                    + "': use book, hold-confirm, seatmap, cancel, hold-abandon");
         }
     }
 

@@ -7,19 +7,21 @@ import java.util.random.RandomGenerator;
 
 /**
  * The seats a load run fights over. Contention decides how many: {@code high} is 8 seats of one show (almost
- * every write conflicts), {@code medium} two rows of two shows, {@code low} every seat of every bench show.
- * Picks are runs of adjacent seats in one row, as customers book.
+ * every write conflicts), {@code medium} two rows of two shows, {@code low} every seat of every bench show,
+ * picked at random. {@code none} is every seat too, but clients do not pick at random: each books shows of
+ * its own front to back ({@link SeatCursor}); this pool is then only what they fall back to once every show
+ * is used up. Picks are runs of adjacent seats in one row, as customers book.
  */
 public final class SeatPool {
 
     /** How hard clients compete for the same seats. */
-    public enum Contention { LOW, MEDIUM, HIGH;
+    public enum Contention { NONE, LOW, MEDIUM, HIGH;
 
         public static Contention parse(String text) {
             try {
                 return valueOf(text.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("contention must be low, medium or high, not '" + text + "'");
+                throw new IllegalArgumentException("contention must be none, low, medium or high, not '" + text + "'");
             }
         }
     }
@@ -52,7 +54,7 @@ public final class SeatPool {
                     }
                 }
             }
-            case LOW -> {
+            case LOW, NONE -> {
                 for (String show : showIds) {
                     for (int row = 0; row < rows; row++) {
                         segments.add(new Segment(show, (char) ('A' + row), 1, seatsPerRow));
@@ -61,6 +63,11 @@ public final class SeatPool {
             }
         }
         return new SeatPool(segments);
+    }
+
+    /** Distinct shows the pool's seats belong to. */
+    public int showCount() {
+        return (int) segments.stream().map(Segment::showId).distinct().count();
     }
 
     public int size() {

@@ -105,6 +105,20 @@ public final class BoxofficeApi {
                 .listShows(request.build())).getShowsList();
     }
 
+    /**
+     * Shows in start-time order that start at or after {@code startsAfterMillis}; of one movie when
+     * {@code movieId} is not blank. A node lists at most 1,000 shows per call: page by asking again from the
+     * last start time seen (shows starting at that time come again).
+     */
+    public List<Show> shows(String movieId, long startsAfterMillis) {
+        ListShowsRequest.Builder request = ListShowsRequest.newBuilder().setStartsAfterMillis(startsAfterMillis);
+        if (movieId != null && !movieId.isBlank()) {
+            request.setMovieId(movieId);
+        }
+        return client.call(token.get(), channel -> CatalogServiceGrpc.newBlockingStub(channel)
+                .listShows(request.build())).getShowsList();
+    }
+
     public Show show(String showId) {
         return client.call(token.get(), channel -> CatalogServiceGrpc.newBlockingStub(channel)
                 .getShow(GetShowRequest.newBuilder().setShowId(showId).build()));
