@@ -192,6 +192,11 @@ public class ClusterNode {
             }
 
             @Override
+            public void roleChanged(Role from, Role to, long term, String leaderId, String reason) {
+                metrics.roleChanged(term, leaderId);
+            }
+
+            @Override
             public void snapshotTaken(long index, long sizeBytes, long durationNanos) {
                 metrics.snapshot("taken", sizeBytes, durationNanos);
             }

@@ -110,7 +110,8 @@ public class BoxofficeMetrics {
                 .description("size of the booking state's RocksDB: files (estimated live data) and memtables")
                 .baseUnit("bytes").register(registry);
         leaderChanges = Counter.builder("boxoffice.raft.leader.changes")
-                .description("times this node saw the leader change (including to none)").register(registry);
+                .description("times this node learned of a new leader (a known leader in a later term); a "
+                        + "follower's pre-vote that finds the leader alive is not one").register(registry);
         // Outcome counters start at zero, so dashboards and rate() see every series from the first scrape.
         for (String outcome : List.of("created", "extended", "released", "rejected")) {
             registry.counter("boxoffice.holds", "outcome", outcome);
@@ -166,10 +167,7 @@ public class BoxofficeMetrics {
 
     /** Publishes a fresh status; called by the cluster poller, on any thread. */
     public void onRaftStatus(RaftStatus next) {
-        RaftStatus previous = status.getAndSet(next);
-        if (previous != null && !Objects.equals(previous.leaderId(), next.leaderId())) {
-            leaderChanges.increment();
-        }
+        status.set(next);
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         if (next.role() == Role.LEADER && next.peers() != null) {
             for (RaftStatus.PeerProgress peer : next.peers()) {
@@ -183,6 +181,22 @@ public class BoxofficeMetrics {
     /** One driver-loop iteration took {@code nanos} (called on the driver thread: cheap). */
     public void driverLoop(long nanos) {
         driverLoop.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private long lastLeaderTerm = -1;
+
+    /**
+     * The driver's role changes (driver thread): a known leader in a term later than the last one this node
+     * saw counts as a leader change; losing sight of a leader, or regaining the same one, does not.
+     */
+    public synchronized void roleChanged(long term, String leaderId) {
+        if (leaderId == null || term <= lastLeaderTerm) {
+            return;
+        }
+        if (lastLeaderTerm >= 0) {
+            leaderChanges.increment();
+        }
+        lastLeaderTerm = term;
     }
 
     /** A snapshot was written ({@code kind} taken) or copied and installed ({@code kind} installed). */

@@ -78,21 +78,30 @@ class SnapshotCatchUpIT {
         long laggingApplied = lagging.readiness().appliedIndex();
 
         lagging.process().kill();
-        String user = RETRYING.call(() -> leader.client().login("user1", "password1"));
-        List<Show> shows = leader.client().shows(user);
+        // Through a node that stays up (a follower forwards to the leader); every write carries an idempotency
+        // key, so a retry after an election on a loaded machine changes nothing twice.
+        NodeClient client = leader.client();
+        String user = RETRYING.call(() -> client.login("user1", "password1"));
+        List<Show> shows = RETRYING.call(() -> client.shows(user));
         for (int round = 0; round < ROUNDS; round++) {
             Show show = shows.get(round % shows.size());
-            Hold hold = leader.client().booking(user, 10_000).holdSeats(HoldSeatsRequest.newBuilder()
-                    .setShowId(show.getId()).addSeatIds("C" + (1 + round % 12)).build());
-            leader.client().booking(user, 10_000).releaseHold(ReleaseHoldRequest.newBuilder()
-                    .setHoldId(hold.getId()).build());
+            String seatId = "C" + (1 + round % 12);
+            String holdKey = "hold-" + round;
+            Hold hold = RETRYING.call(() -> client.booking(user, 10_000).holdSeats(HoldSeatsRequest.newBuilder()
+                    .setShowId(show.getId()).addSeatIds(seatId).setIdempotencyKey(holdKey).build()));
+            String releaseKey = "release-" + round;
+            RETRYING.call(() -> client.booking(user, 10_000).releaseHold(ReleaseHoldRequest.newBuilder()
+                    .setHoldId(hold.getId()).setIdempotencyKey(releaseKey).build()));
         }
         // Some bookings too, so the snapshot carries bookings, payments and audit records, not only holds.
         for (int seat = 1; seat <= 10; seat++) {
-            leader.client().booking(user, 10_000).bookSeats(BookSeatsRequest.newBuilder()
-                    .setShowId(shows.get(0).getId()).addSeatIds("F" + seat).setPayment(NodeClient.CARD).build());
+            String seatId = "F" + seat;
+            RETRYING.call(() -> client.booking(user, 10_000).bookSeats(BookSeatsRequest.newBuilder()
+                    .setShowId(shows.get(0).getId()).addSeatIds(seatId).setPayment(NodeClient.CARD)
+                    .setIdempotencyKey("book-" + seatId).build()));
         }
-        NodeStatus leaderView = own(leader.client().clusterStatus(admin), leader.id());
+        Member current = cluster.leader(admin);
+        NodeStatus leaderView = own(RETRYING.call(() -> current.client().clusterStatus(admin)), current.id());
         long logStart = leaderView.getSnapshotIndex() - CATCH_UP_ENTRIES;
         assertThat(logStart).as("the leader compacted its log past the stopped follower's index %d", laggingApplied)
                 .isGreaterThan(laggingApplied + 1);
@@ -106,7 +115,8 @@ class SnapshotCatchUpIT {
         assertSameState(admin, leaderView.getAppliedIndex());
 
         // A restart after SIGKILL: the state's RocksDB is as far as the applies went, so almost nothing replays.
-        Member restarted = cluster.members().stream().filter(member -> member != leader && member != lagging)
+        Member leaderNow = cluster.leader(admin);
+        Member restarted = cluster.members().stream().filter(member -> member != lagging && member != leaderNow)
                 .findFirst().orElseThrow();
         long appliedBeforeKill = restarted.readiness().appliedIndex();
         restarted.process().kill();

@@ -192,8 +192,21 @@ public final class RaftNode {
 
     /** Advances logical time by one tick. */
     public void tick() {
+        tick(1);
+    }
+
+    /**
+     * One step of the timers (elections, heartbeats, check-quorum) after {@code elapsedTicks} ticks of real time
+     * passed. The timers move one tick per call: after a stall (a GC pause) a node does not fire a burst of
+     * timeouts before it has read the messages that waited, so a pause alone does not start elections. The
+     * lease clock moves by the full {@code elapsedTicks}, so a leader's lease runs out in real time (§6.4.1).
+     */
+    public void tick(long elapsedTicks) {
         assertNoReadyInFlight();
-        nowTicks++;
+        if (elapsedTicks < 1) {
+            throw new IllegalArgumentException("elapsedTicks must be >= 1, was " + elapsedTicks);
+        }
+        nowTicks += elapsedTicks;
         if (role == Role.LEADER) {
             tickLeader();
         } else {

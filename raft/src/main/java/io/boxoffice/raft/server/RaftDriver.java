@@ -85,6 +85,12 @@ final class RaftDriver {
     private Configuration peersConfiguration;
     private Transfer transfer;
     private long nextTickNanos;
+    private final Phases phases = new Phases();
+    /** Half an election timeout: a loop this long may make followers start a pre-vote. */
+    private final long slowLoopNanos;
+    private long lastSlowLoopReportNanos;
+    private int slowLoopsSinceReport;
+    static final long SLOW_LOOP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private SoftState lastSoftState;
     private volatile RaftStatus publishedStatus;
 
@@ -112,6 +118,7 @@ final class RaftDriver {
         this.inbox = inbox;
         this.requests = requests;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
+        this.slowLoopNanos = tickNanos * config.raft().electionTimeoutTicks() / 2;
         this.appliedIndex = recoveredAppliedIndex;
         this.appliedConfiguration = recoveredConfiguration;
         this.fetcher = new SnapshotFetcher(config.selfId(), transport, snapshots,
@@ -156,35 +163,80 @@ final class RaftDriver {
      * due, client requests, then the Ready. Returns whether work is still waiting (the caller should not sleep).
      */
     boolean runOnce(long nowNanos) {
+        phases.reset();
         runCompletions();
         stepInbox();
         tickAsDue(nowNanos);
         serveRequests();
+        phases.stepped = clock.getAsLong();
         if (node.hasReady()) {
             handleReady(node.ready());
         }
         afterReady(nowNanos);
-        observer.loopIteration(clock.getAsLong() - nowNanos);
+        long loopNanos = clock.getAsLong() - nowNanos;
+        observer.loopIteration(loopNanos);
+        if (loopNanos >= slowLoopNanos) {
+            reportSlowLoop(nowNanos, loopNanos);
+        }
         return !inbox.isEmpty() || !requests.isEmpty() || !completions.isEmpty() || node.hasReady();
     }
 
     /**
-     * Ticks for the time that passed, in real time: after a stall (a GC pause, a slow fsync) the core catches
-     * up before it serves any request, so a leader never answers a read from a lease that has run out in real
-     * time (the lease is counted in ticks). Messages that arrived meanwhile were stepped first, so a leader's
-     * check-quorum counts the answers that were waiting. At most an election timeout's worth of ticks: that
-     * expires any lease, and a longer burst would make a leader miss its followers' later answers. Others
-     * tick once per loop: a follower whose ticks run slow only honours a leader's lease longer, and a burst of
-     * ticks after a pause would start a needless pre-vote before the leader's next heartbeat.
+     * Tells the core how many ticks of real time passed, before any request is served: after a stall (a GC
+     * pause, a slow fsync) a leader's lease has run out in real time, so it must not answer a read from it
+     * (§6.4.1). Messages that arrived meanwhile were stepped first. The core's timers still move one tick per
+     * loop (see {@link RaftNode#tick(long)}).
      */
     private void tickAsDue(long nowNanos) {
-        int maxCatchUpTicks = node.role() == Role.LEADER ? config.raft().electionTimeoutTicks() : 1;
-        for (int ticks = 0; ticks < maxCatchUpTicks && nowNanos - nextTickNanos >= 0; ticks++) {
-            node.tick();
-            nextTickNanos += tickNanos;
+        if (nowNanos - nextTickNanos < 0) {
+            return;
         }
-        if (nowNanos - nextTickNanos >= 0) {
-            nextTickNanos = nowNanos + tickNanos;
+        long elapsedTicks = 1 + (nowNanos - nextTickNanos) / tickNanos;
+        node.tick(elapsedTicks);
+        nextTickNanos = nowNanos + tickNanos;
+    }
+
+    /**
+     * Where a slow loop spent its time, logged at most every {@link #SLOW_LOOP_LOG_INTERVAL_NANOS} (as etcd warns
+     * "apply request took too long"): a loop longer than half an election timeout delays heartbeats enough to
+     * start elections, and this says whether the disk, the state machine or the peers' inbox was the cause.
+     */
+    private void reportSlowLoop(long startNanos, long loopNanos) {
+        slowLoopsSinceReport++;
+        if (clock.getAsLong() - lastSlowLoopReportNanos < SLOW_LOOP_LOG_INTERVAL_NANOS && lastSlowLoopReportNanos != 0) {
+            return;
+        }
+        LOG.warnf("%s: a driver loop took %d ms (%d such loops since the last report): messages, requests and "
+                        + "ticks %d ms; persist %d ms (%d entries, fsync); send %d ms (%d messages); apply %d ms "
+                        + "(%d entries); the rest %d ms", node.id(), TimeUnit.NANOSECONDS.toMillis(loopNanos),
+                slowLoopsSinceReport, TimeUnit.NANOSECONDS.toMillis(phases.stepped - startNanos),
+                TimeUnit.NANOSECONDS.toMillis(phases.persistNanos), phases.persistedEntries,
+                TimeUnit.NANOSECONDS.toMillis(phases.sendNanos), phases.messages,
+                TimeUnit.NANOSECONDS.toMillis(phases.applyNanos), phases.appliedEntries,
+                TimeUnit.NANOSECONDS.toMillis(loopNanos - (phases.stepped - startNanos) - phases.persistNanos
+                        - phases.sendNanos - phases.applyNanos));
+        lastSlowLoopReportNanos = clock.getAsLong();
+        slowLoopsSinceReport = 0;
+    }
+
+    /** Time spent in each phase of the current loop. */
+    private static final class Phases {
+        long stepped;
+        long persistNanos;
+        long sendNanos;
+        long applyNanos;
+        int persistedEntries;
+        int appliedEntries;
+        int messages;
+
+        void reset() {
+            stepped = 0;
+            persistNanos = 0;
+            sendNanos = 0;
+            applyNanos = 0;
+            persistedEntries = 0;
+            appliedEntries = 0;
+            messages = 0;
         }
     }
 
@@ -333,14 +385,16 @@ final class RaftDriver {
     }
 
     private void handleReady(Ready ready) {
+        long persistStart = clock.getAsLong();
         if (ready.needsPersist()) {
-            long writeStart = clock.getAsLong();
             store.write(new PersistBatch(ready.hardState(), ready.entriesToPersist(), ready.snapshotToInstall(), true));
-            observer.logAppended(ready.entriesToPersist().size(), clock.getAsLong() - writeStart);
+            observer.logAppended(ready.entriesToPersist().size(), clock.getAsLong() - persistStart);
         }
+        long sendStart = clock.getAsLong();
         for (Message message : ready.messages()) {
             transport.send(message);
         }
+        long applyStart = clock.getAsLong();
         if (ready.snapshotToInstall() != null) {
             restore(ready.snapshotToInstall());
         }
@@ -351,6 +405,13 @@ final class RaftDriver {
             stateMachine.endBatch(appliedIndex);
             observer.entriesApplied(ready.committedEntries().size());
         }
+        long applyEnd = clock.getAsLong();
+        phases.persistNanos += sendStart - persistStart;
+        phases.sendNanos += applyStart - sendStart;
+        phases.applyNanos += applyEnd - applyStart;
+        phases.persistedEntries += ready.entriesToPersist().size();
+        phases.appliedEntries += ready.committedEntries().size();
+        phases.messages += ready.messages().size();
         for (ReadState state : ready.readStates()) {
             reads.confirmed(state);
         }

@@ -62,6 +62,20 @@ class LeaseReadTest {
     }
 
     @Test
+    void a_stall_reported_as_elapsed_ticks_ends_the_lease_but_moves_the_timers_only_once() {
+        ScriptedCluster c = leaderWithFreshLease();
+        c.drop = m -> true;
+
+        c.node("a").tick(50); // the driver after a 50-tick pause
+        c.flush();
+
+        assertThat(c.node("a").role()).as("check-quorum counts timer ticks: one passed").isEqualTo(Role.LEADER);
+        c.node("a").readIndex(1);
+        c.flush();
+        assertThat(c.readStates).as("the lease counts real time: it ran out").isEmpty();
+    }
+
+    @Test
     void once_a_leadership_transfer_started_reads_need_a_round_again() {
         ScriptedCluster c = leaderWithFreshLease();
         c.drop = m -> m.to().equals("c") || m.from().equals("c") || m.from().equals("b");

@@ -169,15 +169,13 @@ final class SimCluster {
     }
 
     /**
-     * What RaftDriver does after a stall, once the waiting messages are stepped: a leader ticks for the time
-     * that passed (at most an election timeout's worth), so its lease runs out in real time; others tick once.
+     * What RaftDriver does after a stall, once the waiting messages are stepped: one tick that reports all
+     * the time that passed, so a leader's lease runs out in real time.
      */
     private void catchUpTicks(SimNode node) {
         long missedTicks = (nowMillis - node.pausedAtMillis) / TICK_MILLIS;
-        long ticks = node.raft.role() == Role.LEADER ? Math.min(missedTicks, ELECTION_TIMEOUT_TICKS)
-                : Math.min(missedTicks, 1);
-        for (long i = 0; i < ticks; i++) {
-            node.raft.tick();
+        if (missedTicks > 0) {
+            node.raft.tick(missedTicks);
         }
     }
 
