@@ -127,7 +127,7 @@ public interface BoxofficeConfig {
         int tickMillis();
 
         /** Base election timeout in ticks; the effective one is randomized in [t, 2t). */
-        @WithDefault("15")
+        @WithDefault("30")
         int electionTimeoutTicks();
 
         /** Leader heartbeat interval in ticks; must be well below the election timeout. */
@@ -218,7 +218,7 @@ public interface BoxofficeConfig {
          * margin is the clock-drift assumption (members' clocks differ in rate by at most margin /
          * (timeout - margin)); 0 turns lease reads off (every read a ReadIndex round).
          */
-        @WithDefault("3")
+        @WithDefault("5")
         int leaseMarginTicks();
     }
 
