@@ -46,7 +46,7 @@ OUT=$(cd "$OUT" && pwd)
 STATE="$OUT/cluster"
 export BOXOFFICE_STATE_DIR="$STATE" BOXOFFICE_PORT_OFFSET="$PORT_OFFSET" BOXOFFICE_LOCAL_CLUSTER_ID=boxoffice-profile
 # The launcher's memory settings plus a recording on every node ("profile": execution samples every 10 ms).
-export BOXOFFICE_NODE_JAVA_OPTS="-Xms64m -Xmx384m -XX:+ExitOnOutOfMemoryError -XX:StartFlightRecording=name=profile,settings=profile,filename=$OUT/jfr/node.jfr,dumponexit=false"
+export BOXOFFICE_NODE_JAVA_OPTS="-Xms64m -Xmx384m -XX:+ExitOnOutOfMemoryError -XX:StartFlightRecording=name=profile,settings=profile"
 NODE_LIST="node1=127.0.0.1:$((9101 + PORT_OFFSET)),node2=127.0.0.1:$((9102 + PORT_OFFSET)),node3=127.0.0.1:$((9103 + PORT_OFFSET))"
 
 cleanup() {
@@ -94,6 +94,7 @@ events = json.load(open(samples_file))["recording"]["events"]
 # The component a sample's CPU belongs to: the first frame from the top that is ours or a library we chose.
 components = [
     ("org.rocksdb.", "RocksDB (JNI: state and log writes, reads)"),
+    ("io.boxoffice.proto.", "protobuf encoding"),
     ("io.boxoffice.raft.storage.", "Raft log store"),
     ("io.boxoffice.raft.transport.", "Raft peer transport"),
     ("io.boxoffice.raft.", "Raft core and driver"),
@@ -110,7 +111,7 @@ components = [
 ]
 def component(frames):
     for frame in frames:
-        name = frame["method"]["type"]["name"]
+        name = frame["method"]["type"]["name"].replace("/", ".")
         for prefix, label in components:
             if name.startswith(prefix):
                 return label
@@ -122,7 +123,7 @@ for event in events:
         continue
     by_component[component(frames)] += 1
     top = frames[0]["method"]
-    by_method[top["type"]["name"] + "." + top["name"]] += 1
+    by_method[top["type"]["name"].replace("/", ".") + "." + top["name"]] += 1
 total = sum(by_component.values()) or 1
 per_booking = cpu_ms / bookings if bookings else float("nan")
 print(f"leader {leader}: {bookings} bookings in {seconds} s at {clients} clients ({bookings / float(seconds):.0f}/s); "
