@@ -19,6 +19,7 @@ import io.boxoffice.raft.server.RaftServer;
 import io.boxoffice.raft.server.StateMachine;
 import io.boxoffice.raft.server.RaftServerConfig;
 import io.boxoffice.raft.server.ReadConsistency;
+import io.boxoffice.raft.storage.LogStoreMemory;
 import io.boxoffice.raft.storage.RocksDbLogStore;
 import io.boxoffice.raft.storage.SnapshotStore;
 import io.boxoffice.raft.transport.GrpcTransport;
@@ -109,7 +110,8 @@ public class ClusterNode {
             throw new UncheckedIOException("cannot create boxoffice.data-dir " + settings.dataDir()
                     + "; check the path and its permissions", e);
         }
-        RocksDbLogStore store = new RocksDbLogStore(logDirectory, metrics::walSynced);
+        RocksDbLogStore store = new RocksDbLogStore(logDirectory, metrics::walSynced, new LogStoreMemory(
+                config.raft().logWriteBufferBytes(), config.raft().logWriteBuffersMax(), config.raft().logBlockCacheBytes()));
         try {
             claimVolume(store);
             GrpcTransport transport = new GrpcTransport(GrpcTransportConfig.defaults(settings.nodeId(),

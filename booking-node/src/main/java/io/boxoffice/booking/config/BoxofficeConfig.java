@@ -204,6 +204,18 @@ public interface BoxofficeConfig {
         @WithDefault("5000")
         long requestTimeoutMillis();
 
+        /** One memtable of the Raft log's RocksDB (off-heap). */
+        @WithDefault("8388608")
+        long logWriteBufferBytes();
+
+        /** Memtables of the Raft log at most (off-heap: at most this × log-write-buffer-bytes). */
+        @WithDefault("3")
+        int logWriteBuffersMax();
+
+        /** The Raft log's RocksDB block cache (off-heap). */
+        @WithDefault("8388608")
+        long logBlockCacheBytes();
+
         /** Run a pre-vote before real elections (dissertation §9.6). */
         @WithDefault("true")
         boolean preVote();

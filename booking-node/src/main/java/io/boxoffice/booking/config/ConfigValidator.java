@@ -139,6 +139,17 @@ public final class ConfigValidator {
         positive("boxoffice.raft.max-uncommitted-entries", raft.maxUncommittedEntries(), problems);
         positive("boxoffice.raft.snapshot-interval-entries", raft.snapshotIntervalEntries(), problems);
         positive("boxoffice.raft.max-command-bytes", raft.maxCommandBytes(), problems);
+        if (raft.logWriteBufferBytes() < (1 << 20)) {
+            problems.add("boxoffice.raft.log-write-buffer-bytes must be at least 1048576 (1 MiB), was "
+                    + raft.logWriteBufferBytes());
+        }
+        if (raft.logWriteBuffersMax() < 2) {
+            problems.add("boxoffice.raft.log-write-buffers-max must be at least 2, was " + raft.logWriteBuffersMax());
+        }
+        if (raft.logBlockCacheBytes() < (1 << 20)) {
+            problems.add("boxoffice.raft.log-block-cache-bytes must be at least 1048576 (1 MiB), was "
+                    + raft.logBlockCacheBytes());
+        }
         if (raft.maxCommandsPerEntry() < 1 || raft.maxCommandsPerEntry() > 4096) {
             problems.add("boxoffice.raft.max-commands-per-entry must be in 1..4096, was " + raft.maxCommandsPerEntry());
         }

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Optional;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.DBOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -51,6 +53,7 @@ public final class RocksDbLogStore implements LogStore {
     private final Path directory;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions columnFamilyOptions;
+    private final LRUCache blockCache;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final RocksDB db;
     private final ColumnFamilyHandle entriesFamily;
@@ -74,6 +77,11 @@ public final class RocksDbLogStore implements LogStore {
 
     /** Opens (creating if needed) the store in {@code directory}, reporting fsync timings to {@code observer}. */
     public RocksDbLogStore(Path directory, StorageObserver observer) {
+        this(directory, observer, LogStoreMemory.defaults());
+    }
+
+    /** As above, within {@code memory} outside the heap. */
+    public RocksDbLogStore(Path directory, StorageObserver observer, LogStoreMemory memory) {
         this.directory = directory;
         this.observer = observer;
         try {
@@ -82,7 +90,10 @@ public final class RocksDbLogStore implements LogStore {
             throw new StorageException("cannot create log directory " + directory, e);
         }
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-        columnFamilyOptions = new ColumnFamilyOptions();
+        blockCache = new LRUCache(memory.blockCacheBytes());
+        columnFamilyOptions = new ColumnFamilyOptions().setWriteBufferSize(memory.writeBufferBytes())
+                .setMaxWriteBufferNumber(memory.writeBuffersMax())
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache));
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>(List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnFamilyOptions),
                 new ColumnFamilyDescriptor(bytes("entries"), columnFamilyOptions),
@@ -99,6 +110,7 @@ public final class RocksDbLogStore implements LogStore {
         } catch (RocksDBException e) {
             columnFamilyOptions.close();
             dbOptions.close();
+            blockCache.close();
             throw new StorageException("cannot open RocksDB log store in " + directory, e);
         }
         entriesFamily = handles.get(1);
@@ -261,6 +273,7 @@ public final class RocksDbLogStore implements LogStore {
         unsyncedWrite.close();
         columnFamilyOptions.close();
         dbOptions.close();
+        blockCache.close();
     }
 
     /** Term of the stored entry at {@code index}, or -1 when there is none. */
