@@ -65,9 +65,11 @@ final class CrashableLogStore implements LogStore {
     @Override
     public void compact(SnapshotMeta snapshot, LogStart newStart) {
         ensureUsable();
+        crashPoints.maybeCrash("before recording snapshot " + snapshot.index() + " in the log store");
         flushUnsynced();
         disk.log.compact(snapshot, newStart);
         disk.changed();
+        crashPoints.maybeCrash("after recording snapshot " + snapshot.index() + ", before compact() returned");
     }
 
     @Override

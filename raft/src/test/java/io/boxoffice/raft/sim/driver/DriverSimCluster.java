@@ -41,6 +41,8 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
     static final int MAX_LOOPS_PER_STEP = 16;
     static final int TRACE_EVENTS_KEPT = 300;
     static final int KEYS = 8;
+    /** How far a process's clock rate may be off, in nanoseconds per simulated millisecond (3 %). */
+    static final int MAX_CLOCK_DRIFT_PPM = 30_000;
 
     private final long seed;
     final Random random;
@@ -133,8 +135,9 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
     /** Starts a process on the member's disk: the real recovery of {@link RaftServer}, then the stepped driver. */
     private void start(DriverSimNode node) {
         int incarnation = ++node.incarnation;
-        long offsetNanos = random.nextInt(10_000_000);
-        node.clockOffsetNanos = offsetNanos;
+        node.clockOffsetNanos = random.nextInt(10_000_000);
+        // Clocks run up to 3 % fast or slow: well inside the lease's drift assumption (2 of 10 ticks: 25 %).
+        node.clockNanosPerMilli = 1_000_000 + random.nextInt(MAX_CLOCK_DRIFT_PPM * 2 + 1) - MAX_CLOCK_DRIFT_PPM;
         node.store = new CrashableLogStore(node.disk, where -> maybeCrash(node, incarnation, where, 1.0));
         node.snapshots = new SnapshotStore(node.disk.snapshotDirectory);
         node.machine = new HashKvStateMachine(node.disk, node.durability, probeFor(node, incarnation));
@@ -142,7 +145,7 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
                 network.transportFor(node.id, incarnation), node.machine, observerFor(node), cause -> {
                     throw new AssertionError("the simulation runs no driver thread", cause);
                 });
-        node.driver = SteppedRaftServer.start(node.server, () -> events.nowMillis() * 1_000_000L + offsetNanos,
+        node.driver = SteppedRaftServer.start(node.server, () -> node.clockNanos(events.nowMillis()),
                 task -> scheduleSnapshotWrite(node, incarnation, task));
     }
 
@@ -212,6 +215,13 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
         }
         node.pendingSnapshotWrites--;
         task.run();
+        if (random.nextDouble() < crashInIoRate * 25) {
+            // The file is durable but its completion still waits in the driver's queue: a restart finds a snapshot
+            // file that the log store does not name.
+            crashesInIo++;
+            record(node.id + " crashes after writing a snapshot file, before the driver recorded it");
+            crash(node, 20 + random.nextInt(400));
+        }
     }
 
     private void maybeCrash(DriverSimNode node, int incarnation, String where, double weight) {
@@ -339,7 +349,7 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
         for (int loop = 0; loop < MAX_LOOPS_PER_STEP; loop++) {
             boolean busy;
             try {
-                busy = node.driver.runOnce(events.nowMillis() * 1_000_000L + node.clockOffsetNanos);
+                busy = node.driver.runOnce(node.clockNanos(events.nowMillis()));
             } catch (SimulatedCrash crash) {
                 crash(node, 20 + random.nextInt(400));
                 return;
@@ -441,15 +451,29 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
     void crashLeader() {
         List<DriverSimNode> leaders = leaders();
         if (!leaders.isEmpty()) {
-            crash(leaders.get(random.nextInt(leaders.size())), 20 + random.nextInt(600));
+            crashSoon(leaders.get(random.nextInt(leaders.size())));
         }
     }
 
     void crashRandomNode() {
         List<DriverSimNode> up = nodes.values().stream().filter(DriverSimNode::isUp).toList();
         if (!up.isEmpty()) {
-            crash(up.get(random.nextInt(up.size())), 20 + random.nextInt(600));
+            crashSoon(up.get(random.nextInt(up.size())));
         }
+    }
+
+    /**
+     * Kills the process during the next millisecond's events: after some of what arrived for it (messages, a copied
+     * snapshot, a written snapshot file) was handed over and before its driver took any of it.
+     */
+    private void crashSoon(DriverSimNode node) {
+        int incarnation = node.incarnation;
+        int downMillis = 20 + random.nextInt(600);
+        events.at(events.nowMillis() + 1, () -> {
+            if (node.isUp() && node.incarnation == incarnation) {
+                crash(node, downMillis);
+            }
+        });
     }
 
     void pauseLeader() {

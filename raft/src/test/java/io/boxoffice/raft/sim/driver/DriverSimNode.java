@@ -27,7 +27,9 @@ final class DriverSimNode {
 
     /** Bumped by every start: work begun by an earlier process (a snapshot write, a copy) is dropped. */
     int incarnation;
+    /** This process's clock: an offset, and a rate within the written drift assumption (see {@code clockNanos}). */
     long clockOffsetNanos;
+    long clockNanosPerMilli = 1_000_000;
     /** Snapshot writes handed to the snapshot executor and not run yet. */
     int pendingSnapshotWrites;
     long restartAtMillis = -1;
@@ -40,6 +42,11 @@ final class DriverSimNode {
         this.disk = disk;
         this.bootstrap = bootstrap;
         this.durability = durability;
+    }
+
+    /** What this process's clock reads at simulated time {@code nowMillis}. */
+    long clockNanos(long nowMillis) {
+        return nowMillis * clockNanosPerMilli + clockOffsetNanos;
     }
 
     boolean isUp() {
