@@ -540,7 +540,10 @@ final class RaftDriver {
         snapshotInProgress = false;
         LogStart start = node.compact(meta, meta.index() - config.snapshotCatchUpEntries());
         store.compact(meta, start);
-        snapshots.retainOnly(node.latestSnapshot());
+        // Only older files: a newer one is a leader's snapshot that was copied and is about to be installed (its
+        // completion may be the next in the queue). Keeping only the core's latest snapshot instead would delete
+        // either that copy or, while that install waits for its Ready, this very file that the log store now names.
+        snapshots.deleteOlderThan(meta);
         observer.snapshotTaken(meta.index(), sizeBytes, durationNanos);
         LOG.infof("%s: snapshot %d written (%d bytes in %d ms); log now starts after %s", node.id(), meta.index(),
                 sizeBytes, TimeUnit.NANOSECONDS.toMillis(durationNanos),
@@ -548,10 +551,9 @@ final class RaftDriver {
     }
 
     private void snapshotCopied(SnapshotMeta meta, boolean copied) {
-        boolean installing = node.snapshotFetched(meta, copied);
-        if (copied && !installing) {
-            snapshots.retainOnly(node.latestSnapshot()); // Not needed after all.
-        }
+        // A copy not needed after all stays until the next snapshot of this node prunes the older files: pruning here
+        // could delete a snapshot of this node written on the snapshot thread whose completion is still queued.
+        node.snapshotFetched(meta, copied);
     }
 
     private void checkTransfer(long nowNanos) {

@@ -21,12 +21,14 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -99,6 +101,22 @@ public final class RaftServer<R> implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("raft server already started");
         }
+        startDriver(System::nanoTime, snapshotExecutor);
+        running = true;
+        thread = Thread.ofPlatform().name("raft-driver-" + config.selfId()).start(this::runDriver);
+    }
+
+    /**
+     * Everything {@link #start()} does except starting the driver thread: recovery, the driver (reading time from
+     * {@code clock} and writing snapshot files on {@code snapshotWork}) and the transport. {@link #start()} then runs
+     * the driver on a thread of its own. The only other caller is the deterministic driver simulation (in the tests),
+     * which calls {@link RaftDriver#runOnce} itself with a simulated clock and executor, so that it checks this very
+     * recovery and loop.
+     */
+    synchronized RaftDriver startDriver(LongSupplier clock, Executor snapshotWork) {
+        if (driver != null) {
+            throw new IllegalStateException("raft server already started");
+        }
         PersistentState recovered = store.load();
         claimVolume();
         SnapshotMeta snapshot = recovered.snapshot();
@@ -133,12 +151,11 @@ public final class RaftServer<R> implements AutoCloseable {
         observer.recovered(stateIndex, replayed);
         Configuration appliedConfiguration = configurationAt(initial, stateIndex);
         RaftDriver.Collaborators collaborators = new RaftDriver.Collaborators(store, snapshots, stateMachine,
-                transport, observer, System::nanoTime, snapshotExecutor, this::wakeUp);
+                transport, observer, clock, snapshotWork, this::wakeUp);
         driver = new RaftDriver(config, node, collaborators, inbox, requests, stateIndex, appliedConfiguration);
         transport.updatePeers(driver.peerAddresses());
         transport.start(this::deliver, snapshots::openFile);
-        running = true;
-        thread = Thread.ofPlatform().name("raft-driver-" + config.selfId()).start(this::runDriver);
+        return driver;
     }
 
     /**

@@ -165,6 +165,22 @@ public final class SnapshotStore {
         }
     }
 
+    /**
+     * Deletes the snapshot files older than {@code newest} (a lower index). Newer files stay: such a file is a
+     * leader's snapshot that was copied but is not installed yet, and the log store will name it once it is.
+     */
+    public synchronized void deleteOlderThan(SnapshotMeta newest) {
+        try {
+            deleteMatching(directory, path -> {
+                Matcher name = FILE_NAME.matcher(path.getFileName().toString());
+                return name.matches() && Long.parseLong(name.group(1)) < newest.index();
+            });
+        } catch (IOException e) {
+            // Old snapshots only cost disk space; the next prune retries. Logged with its cause.
+            LOG.warnf(e, "could not delete old snapshot files in %s", directory);
+        }
+    }
+
     /** Metas of the complete snapshot files here, oldest first (for diagnostics and tests). */
     public synchronized List<long[]> list() {
         List<long[]> found = new ArrayList<>();

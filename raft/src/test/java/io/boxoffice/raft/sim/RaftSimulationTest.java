@@ -46,8 +46,9 @@ class RaftSimulationTest {
                 } catch (SimCluster.SimulationFailure t) {
                     failures.add(t);
                 } catch (Throwable t) {
-                    failures.add(new AssertionError("seed " + seed + " failed (replay: ./mvnw -pl raft test"
-                            + " -Dtest=RaftSimulationTest#replay -Dsim.seed=" + seed + ")", t));
+                    failures.add(new AssertionError("seed " + seed + " failed (replay: ./mvnw -pl raft -am test"
+                            + " -Dtest=RaftSimulationTest#replay -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed="
+                            + seed + ")", t));
                 }
             }
         });

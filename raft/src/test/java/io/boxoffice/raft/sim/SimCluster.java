@@ -721,8 +721,8 @@ final class SimCluster {
         final long seed;
 
         SimulationFailure(long seed, String violation, String trace) {
-            super(violation + "\n  replay with: ./mvnw -pl raft test -Dtest=RaftSimulationTest#replay -Dsim.seed="
-                    + seed + "\n  last events:\n" + trace);
+            super(violation + "\n  replay with: ./mvnw -pl raft -am test -Dtest=RaftSimulationTest#replay"
+                    + " -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=" + seed + "\n  last events:\n" + trace);
             this.seed = seed;
         }
     }

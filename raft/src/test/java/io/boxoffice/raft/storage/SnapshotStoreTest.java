@@ -141,6 +141,22 @@ class SnapshotStoreTest {
         }
     }
 
+    @Test
+    void pruning_after_a_new_snapshot_keeps_a_newer_copy_that_waits_to_be_installed() {
+        SnapshotStore store = new SnapshotStore(directory);
+        SnapshotMeta older = new SnapshotMeta(100, 1, META.configuration());
+        SnapshotMeta copiedFromLeader = new SnapshotMeta(META.index() + 500, 8, META.configuration());
+        store.write(older, out -> out.write(payload(10)));
+        store.write(copiedFromLeader, out -> out.write(payload(10)));
+        store.write(META, out -> out.write(payload(10)));
+
+        store.deleteOlderThan(META);
+
+        assertThat(store.contains(older)).isFalse();
+        assertThat(store.contains(META)).isTrue();
+        assertThat(store.contains(copiedFromLeader)).isTrue();
+    }
+
     private static void copyRange(FileChannel source, IncomingSnapshot copy, long from, long to, long size)
             throws IOException {
         int chunk = 64 * 1024;
