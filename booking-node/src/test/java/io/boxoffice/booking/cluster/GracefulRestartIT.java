@@ -313,7 +313,7 @@ class GracefulRestartIT {
         final ExecutorService threads = Executors.newFixedThreadPool(CLIENT_THREADS);
         final List<Future<?>> workers = new ArrayList<>();
         /** Only UNAVAILABLE is retried, on the next routable member with the same key: what a stopping node says. */
-        final Retrying retrying = Retrying.on(e -> e.getStatus().getCode() == Status.Code.UNAVAILABLE)
+        final Retrying retrying = Retrying.on(Retrying.UNAVAILABLE)
                 .within(REQUEST_RETRY_BOUND).pausing(Duration.ofMillis(RETRY_PAUSE_MILLIS))
                 .onRetry(e -> retries.incrementAndGet());
 
