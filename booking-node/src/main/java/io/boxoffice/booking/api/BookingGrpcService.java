@@ -23,6 +23,7 @@ import io.boxoffice.proto.v1.ListHoldsResponse;
 import io.boxoffice.proto.v1.ListMyBookingsRequest;
 import io.boxoffice.proto.v1.ListMyHoldsRequest;
 import io.boxoffice.proto.v1.ReleaseHoldRequest;
+import io.boxoffice.booking.domain.FieldLimits;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -167,6 +168,6 @@ public class BookingGrpcService extends BookingServiceGrpc.BookingServiceImplBas
     }
 
     static RuntimeException notFound(String bookingId) {
-        return Status.NOT_FOUND.withDescription("no booking " + bookingId + " of yours").asRuntimeException();
+        return Status.NOT_FOUND.withDescription("no booking " + FieldLimits.echo(bookingId) + " of yours").asRuntimeException();
     }
 }

@@ -18,6 +18,7 @@ import io.boxoffice.proto.v1.Movie;
 import io.boxoffice.proto.v1.Screen;
 import io.boxoffice.proto.v1.SeatMap;
 import io.boxoffice.proto.v1.Show;
+import io.boxoffice.booking.domain.FieldLimits;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -52,7 +53,7 @@ public class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceImplBas
         calls.unary(request, observer, () -> {
             validator.id("movie_id", request.getMovieId(), "mov_");
             return found(() -> queries.movie(request.getMovieId()), request.getConsistency(),
-                    "movie " + request.getMovieId());
+                    "movie " + FieldLimits.echo(request.getMovieId()));
         });
     }
 
@@ -68,7 +69,7 @@ public class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceImplBas
         calls.unary(request, observer, () -> {
             validator.id("screen_id", request.getScreenId(), "scr_");
             return found(() -> queries.screen(request.getScreenId()), request.getConsistency(),
-                    "screen " + request.getScreenId());
+                    "screen " + FieldLimits.echo(request.getScreenId()));
         });
     }
 
@@ -91,7 +92,7 @@ public class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceImplBas
         calls.unary(request, observer, () -> {
             validator.id("show_id", request.getShowId(), "shw_");
             return found(() -> queries.show(request.getShowId()), request.getConsistency(),
-                    "show " + request.getShowId());
+                    "show " + FieldLimits.echo(request.getShowId()));
         });
     }
 
@@ -101,7 +102,7 @@ public class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceImplBas
         calls.unary(request, observer, () -> {
             validator.id("show_id", request.getShowId(), "shw_");
             return found(() -> queries.seatMap(request.getShowId(), caller.userId()), request.getConsistency(),
-                    "show " + request.getShowId());
+                    "show " + FieldLimits.echo(request.getShowId()));
         });
     }
 

@@ -112,9 +112,13 @@ final class Checks {
         }
     }
 
-    void money(String field, io.boxoffice.proto.v1.Money money) {
+    /** An amount in {@code minMinor..maxMinor} minor units with an ISO 4217 currency. */
+    void money(String field, io.boxoffice.proto.v1.Money money, long minMinor, long maxMinor) {
         if (money.getAmountMinor() < 0) {
             fail(field + ".amount_minor", "must not be negative");
+        } else if (money.getAmountMinor() < minMinor || money.getAmountMinor() > maxMinor) {
+            fail(field + ".amount_minor", "must be between " + minMinor + " and " + maxMinor + " minor units, was "
+                    + money.getAmountMinor());
         }
         if (!CURRENCY.matcher(money.getCurrency()).matches()) {
             fail(field + ".currency", "must be an ISO 4217 code of three upper-case letters, e.g. EUR");

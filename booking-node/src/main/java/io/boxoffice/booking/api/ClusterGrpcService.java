@@ -3,10 +3,10 @@ package io.boxoffice.booking.api;
 import io.boxoffice.booking.app.BookingQueries;
 import io.boxoffice.booking.app.CommandGateway;
 import io.boxoffice.booking.cluster.ClusterNode;
+import io.boxoffice.booking.config.BoxofficeConfig;
 import io.boxoffice.proto.v1.AddMemberRequest;
 import io.boxoffice.proto.v1.ClusterServiceGrpc;
 import io.boxoffice.proto.v1.ClusterStatus;
-import io.boxoffice.proto.v1.ClusterServiceGrpc;
 import io.boxoffice.proto.v1.GetNodeStatusRequest;
 import io.boxoffice.proto.v1.GetClusterStatusRequest;
 import io.boxoffice.proto.v1.NodeRole;
@@ -19,6 +19,8 @@ import io.boxoffice.raft.core.RaftStatus;
 import io.boxoffice.raft.core.Role;
 import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.errors.ProposalRejectedException;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.boxoffice.raft.server.RaftServer;
 import io.boxoffice.raft.server.ReadConsistency;
@@ -27,7 +29,10 @@ import io.quarkus.grpc.GrpcService;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code boxoffice.v1.ClusterService} (admin only): the members' Raft status as the leader sees it,
@@ -52,6 +57,14 @@ public class ClusterGrpcService extends ClusterServiceGrpc.ClusterServiceImplBas
 
     /** How long the leader waits for each member's own status. */
     static final long MEMBER_STATUS_DEADLINE_MILLIS = 1_000;
+    /** Time left for a TransferLeadership answer to reach the caller before its deadline. */
+    static final long TRANSFER_ANSWER_MARGIN_MILLIS = 100;
+
+    @Inject
+    BoxofficeConfig config;
+
+    /** The transfer this leader runs, which a repeated request joins. */
+    private final LeadershipTransfers transfers = new LeadershipTransfers();
 
     @Override
     public void getClusterStatus(GetClusterStatusRequest request, StreamObserver<ClusterStatus> observer) {
@@ -161,15 +174,63 @@ public class ClusterGrpcService extends ClusterServiceGrpc.ClusterServiceImplBas
     @Override
     public void transferLeadership(TransferLeadershipRequest request,
                                    StreamObserver<TransferLeadershipResponse> observer) {
+        Deadline deadline = Context.current().getDeadline();
         calls.unary(request, observer, () -> {
             validator.transferLeadership(request);
             RaftServer<?> server = server();
-            String previous = server.status().leaderId();
+            RaftStatus status = server.status();
+            if (status.role() != Role.LEADER) {
+                throw new NotLeaderException(node.nodeId(), status.leaderId());
+            }
             String target = request.getTargetNodeId().isEmpty() ? null : request.getTargetNodeId();
-            return refusedAsPrecondition(server.transferLeadership(target)).thenApplyAsync(done ->
-                    TransferLeadershipResponse.newBuilder().setPreviousLeaderId(previous == null ? "" : previous)
-                            .setNewLeaderId(String.valueOf(server.status().leaderId())).build(), gateway.completions());
+            TransferLeadershipResponse.Builder answer = TransferLeadershipResponse.newBuilder()
+                    .setPreviousLeaderId(node.nodeId());
+            if (node.nodeId().equals(target)) {
+                return CompletableFuture.completedFuture(answer.setNewLeaderId(node.nodeId()).build());
+            }
+            long waitMillis = transferWaitMillis(deadline);
+            return transfers.start(server, target).copy().orTimeout(waitMillis, TimeUnit.MILLISECONDS)
+                    .handleAsync((done, failure) -> {
+                        if (failure == null) {
+                            return answer.setNewLeaderId(Objects.toString(server.status().leaderId(), "")).build();
+                        }
+                        throw transferFailure(GrpcErrors.unwrap(failure), target, waitMillis, server);
+                    }, gateway.completions());
         });
+    }
+
+    /**
+     * How long this call waits for the transfer: until shortly before the caller's deadline, so that it gets an
+     * answer rather than a deadline of its own, and never longer than the transfer itself may take.
+     */
+    private long transferWaitMillis(Deadline deadline) {
+        long transferMillis = config.raft().transferTimeoutMillis() + TRANSFER_ANSWER_MARGIN_MILLIS;
+        if (deadline == null) {
+            return transferMillis;
+        }
+        return Math.max(1, Math.min(transferMillis,
+                deadline.timeRemaining(TimeUnit.MILLISECONDS) - TRANSFER_ANSWER_MARGIN_MILLIS));
+    }
+
+    private RuntimeException transferFailure(Throwable cause, String target, long waitedMillis, RaftServer<?> server) {
+        String to = target == null ? "the most caught-up voter" : target;
+        if (cause instanceof TimeoutException && transfers.inProgress()) {
+            // Our wait ended (the caller's deadline), the transfer goes on: asking again joins it.
+            return Status.DEADLINE_EXCEEDED.withDescription("the leadership transfer to " + to + " is still under way "
+                    + "after " + waitedMillis + " ms (the call's deadline); it ends within "
+                    + config.raft().transferTimeoutMillis() + " ms (boxoffice.raft.transfer-timeout-millis): ask again "
+                    + "to wait for it, or see GetClusterStatus").asRuntimeException();
+        }
+        if (cause instanceof TimeoutException) {
+            return Status.FAILED_PRECONDITION.withDescription("the leadership transfer to " + to + " did not finish "
+                    + "within " + config.raft().transferTimeoutMillis() + " ms (boxoffice.raft.transfer-timeout-millis); "
+                    + Objects.toString(server.status().leaderId(), "no member") + " leads: check that the target is "
+                    + "caught up (GetClusterStatus lag) and try again").asRuntimeException();
+        }
+        if (cause instanceof ProposalRejectedException rejected) {
+            return Status.FAILED_PRECONDITION.withDescription(rejected.getMessage()).asRuntimeException();
+        }
+        return cause instanceof RuntimeException runtime ? runtime : new java.util.concurrent.CompletionException(cause);
     }
 
     @Override

@@ -4,9 +4,12 @@ import io.boxoffice.booking.auth.AuthInterceptor;
 import io.boxoffice.booking.cluster.ClusterNode;
 import io.boxoffice.booking.config.BoxofficeConfig;
 import io.boxoffice.raft.errors.NotLeaderException;
+import io.boxoffice.raft.core.RaftStatus;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptors;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -21,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -55,7 +59,8 @@ public class Forwarder {
 
     /** Captures what forwarding needs from the current call's context; call on the gRPC thread. */
     public static Route route() {
-        return new Route(AuthInterceptor.METHOD.get(), AuthInterceptor.AUTHORIZATION_VALUE.get(), forwardable());
+        return new Route(AuthInterceptor.METHOD.get(), AuthInterceptor.AUTHORIZATION_VALUE.get(), forwardable(),
+                Context.current().getDeadline());
     }
 
     /**
@@ -68,9 +73,9 @@ public class Forwarder {
         if (endpoint.isEmpty() || leaderId.equals(node.nodeId())) {
             return CompletableFuture.failedFuture(cause);
         }
-        return call(route, endpoint.get(), (MethodDescriptor<Q, R>) route.method(), request,
-                config.raft().requestTimeoutMillis(), error -> error instanceof StatusRuntimeException status
-                        ? clientStatusOf(status.getStatus(), leaderId).asRuntimeException() : error, "the leader");
+        return call(route, endpoint.get(), (MethodDescriptor<Q, R>) route.method(), request, deadlineOf(route),
+                error -> error instanceof StatusRuntimeException status
+                        ? clientFailureOf(status, leaderId, currentLeader()) : error, "the leader");
     }
 
     /**
@@ -84,12 +89,13 @@ public class Forwarder {
             return CompletableFuture.failedFuture(new IllegalStateException("no client endpoint known for "
                     + memberId));
         }
-        return call(route, endpoint.get(), method, request, deadlineMillis, error -> error, memberId);
+        return call(route, endpoint.get(), method, request, Deadline.after(deadlineMillis, TimeUnit.MILLISECONDS),
+                error -> error, memberId);
     }
 
     /** One unary call to {@code endpoint} with the caller's token, marked as forwarded by this node. */
     private <Q, R> CompletableFuture<R> call(Route route, String endpoint, MethodDescriptor<Q, R> method, Q request,
-                                             long deadlineMillis, java.util.function.UnaryOperator<Throwable> failure,
+                                             Deadline deadline, java.util.function.UnaryOperator<Throwable> failure,
                                              String peer) {
         Metadata headers = new Metadata();
         if (route.authorization() != null) {
@@ -98,7 +104,7 @@ public class Forwarder {
         headers.put(AuthInterceptor.FORWARDED_BY, node.nodeId());
         ClientCall<Q, R> call = ClientInterceptors.intercept(channel(endpoint),
                 MetadataUtils.newAttachHeadersInterceptor(headers)).newCall(method, CallOptions.DEFAULT
-                .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS));
+                .withDeadline(deadline));
         CompletableFuture<R> result = new CompletableFuture<>();
         ClientCalls.asyncUnaryCall(call, request, new StreamObserver<>() {
             @Override
@@ -122,21 +128,52 @@ public class Forwarder {
     }
 
     /**
-     * What the client gets when the forwarded call failed: the leader's own answer as it is, but a connection that
-     * broke before the leader answered (grpc-java reports UNKNOWN "channel closed", or INTERNAL for a stream the
-     * stopping server reset) becomes UNAVAILABLE, which clients retry. The leader may have applied the request, so the
-     * retry must carry the same idempotency key, which every write has.
+     * The forwarded call's deadline: the client's own when it has one (the answer is useless after it), never
+     * later than {@code boxoffice.raft.request-timeout-millis}.
      */
-    static Status clientStatusOf(Status forwarded, String leaderId) {
-        String description = forwarded.getDescription() == null ? "" : forwarded.getDescription();
-        boolean connectionLost = (forwarded.getCode() == Status.Code.UNKNOWN && description.startsWith("channel closed"))
-                || (forwarded.getCode() == Status.Code.INTERNAL && description.startsWith("RST_STREAM"));
-        if (!connectionLost) {
-            return forwarded;
+    private Deadline deadlineOf(Route route) {
+        Deadline bound = Deadline.after(config.raft().requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        return route.deadline() == null ? bound : route.deadline().minimum(bound);
+    }
+
+    /** The leader this node knows now (it may have learnt of a new one while the call was under way). */
+    private Optional<String> currentLeader() {
+        return node.status().map(RaftStatus::leaderId).filter(id -> !id.equals(node.nodeId()));
+    }
+
+    /**
+     * What the client gets when the forwarded call failed: the leader's own answer as it is, trailers included
+     * (taken seats, error details, retry hints), but a connection that broke before the leader answered (see
+     * {@link GrpcErrors#connectionLost}) becomes UNAVAILABLE, which clients retry, with the retry-after trailer
+     * and, when this node knows the leader now, its id as the leader hint. The leader may have applied the
+     * request, so the retry must carry the same idempotency key, which every write has.
+     */
+    static StatusRuntimeException clientFailureOf(StatusRuntimeException forwarded, String leaderId,
+                                                  Optional<String> leaderNow) {
+        Status status = forwarded.getStatus();
+        if (GrpcErrors.connectionLost(status)) {
+            return Status.UNAVAILABLE.withDescription("the connection to the leader " + leaderId + " broke before it "
+                            + "answered (" + status.getCode() + " " + status.getDescription() + "); it may have applied "
+                            + "the request: retry with the same idempotency key")
+                    .withCause(forwarded).asRuntimeException(retryHints(new Metadata(), leaderNow));
         }
-        return Status.UNAVAILABLE.withDescription("the connection to the leader " + leaderId + " broke before it answered ("
-                + description + "); it may have applied the request: retry with the same idempotency key")
-                .withCause(forwarded.getCause());
+        if (status.getCode() == Status.Code.UNAVAILABLE) {
+            // The leader could not be reached, or said so itself: either way the client retries, helped by hints.
+            Metadata trailers = forwarded.getTrailers() == null ? new Metadata() : forwarded.getTrailers();
+            return status.asRuntimeException(retryHints(trailers, leaderNow));
+        }
+        return forwarded;
+    }
+
+    /** Adds the retry-after and leader hints to {@code trailers} where they are missing. */
+    private static Metadata retryHints(Metadata trailers, Optional<String> leaderNow) {
+        if (!trailers.containsKey(GrpcErrors.RETRY_AFTER_MILLIS)) {
+            trailers.put(GrpcErrors.RETRY_AFTER_MILLIS, String.valueOf(GrpcErrors.ELECTION_RETRY_MILLIS));
+        }
+        if (!trailers.containsKey(GrpcErrors.LEADER_HINT)) {
+            leaderNow.ifPresent(leader -> trailers.put(GrpcErrors.LEADER_HINT, leader));
+        }
+        return trailers;
     }
 
     private synchronized ManagedChannel channel(String endpoint) {
@@ -167,7 +204,11 @@ public class Forwarder {
         channels.clear();
     }
 
-    /** What a call needs to be forwarded later, off the gRPC thread. */
-    public record Route(MethodDescriptor<?, ?> method, String authorization, boolean allowed) {
+    /**
+     * What a call needs to be forwarded later, off the gRPC thread.
+     *
+     * @param deadline the client's deadline, or null when it set none
+     */
+    public record Route(MethodDescriptor<?, ?> method, String authorization, boolean allowed, Deadline deadline) {
     }
 }

@@ -103,6 +103,21 @@ public final class GrpcErrors {
         return Status.INTERNAL.withDescription("internal error: " + cause).withCause(cause).asRuntimeException();
     }
 
+    /**
+     * Whether a call to another service failed because its connection broke before an answer came, rather than
+     * with that service's own answer: grpc-java reports UNKNOWN "channel closed", or INTERNAL for a stream the
+     * stopping server reset ("RST_STREAM …") or a connection that ended mid-message ("Encountered end-of-stream
+     * mid-frame"). The request may or may not have been carried out.
+     */
+    public static boolean connectionLost(Status status) {
+        String description = status.getDescription() == null ? "" : status.getDescription();
+        return switch (status.getCode()) {
+            case UNKNOWN -> description.startsWith("channel closed");
+            case INTERNAL -> description.startsWith("RST_STREAM") || description.startsWith("Encountered end-of-stream");
+            default -> false;
+        };
+    }
+
     static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)

@@ -51,6 +51,8 @@ public class RequestValidator {
     private static final Pattern CARD_NUMBER = Pattern.compile("[0-9]{12,19}");
     private static final Pattern CVC = Pattern.compile("[0-9]{3,4}");
     private static final Pattern MEMBER_ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** A DNS name is at most 253 characters; with ':' and a port that is 259. */
+    static final int PEER_ADDRESS_LENGTH_MAX = 259;
 
     @Inject
     BoxofficeConfig config;
@@ -72,10 +74,13 @@ public class RequestValidator {
             checks.fail("username", "must be 3..32 characters of a-z, 0-9, '.', '_', '-'");
         }
         checks.text("password", request.getPassword(), FieldLimits.PASSWORD_LENGTH_MIN, FieldLimits.PASSWORD_LENGTH_MAX);
+        Set<String> roles = new HashSet<>();
         for (int i = 0; i < request.getRolesCount(); i++) {
             String role = request.getRoles(i);
             if (!role.equals("user") && !role.equals("admin")) {
                 checks.fail("roles[" + i + "]", "'" + Checks.abbreviate(role) + "' is not a role (user or admin)");
+            } else if (!roles.add(role)) {
+                checks.fail("roles[" + i + "]", "role '" + role + "' is listed twice");
             }
         }
         checks.idempotencyKey("idempotency_key", request.getIdempotencyKey(), maxKey());
@@ -160,8 +165,10 @@ public class RequestValidator {
         if (!checks.ok()) {
             return;
         }
-        if (layout.getCategoriesCount() == 0) {
-            checks.fail("layout.categories", "at least one seat category is required");
+        if (layout.getCategoriesCount() == 0 || layout.getCategoriesCount() > FieldLimits.CATEGORIES_MAX) {
+            checks.fail("layout.categories", "a layout needs 1.." + FieldLimits.CATEGORIES_MAX + " seat categories, had "
+                    + layout.getCategoriesCount());
+            return;
         }
         Set<String> names = new HashSet<>();
         Map<String, String> categoryOfRow = new HashMap<>();
@@ -177,7 +184,7 @@ public class RequestValidator {
             if (!category.hasPrice()) {
                 checks.fail(field + ".price", "is required");
             } else {
-                checks.money(field + ".price", category.getPrice());
+                checks.money(field + ".price", category.getPrice(), 1, FieldLimits.PRICE_MINOR_MAX);
                 if (currency == null) {
                     currency = category.getPrice().getCurrency();
                 } else if (!currency.equals(category.getPrice().getCurrency())) {
@@ -202,10 +209,20 @@ public class RequestValidator {
                 break;
             }
         }
+        int seats = layout.getRowCount() * layout.getSeatsPerRow();
+        if (layout.getBlockedSeatIdsCount() > seats) {
+            checks.fail("layout.blocked_seat_ids", "at most " + seats + " seats (every seat of the layout), had "
+                    + layout.getBlockedSeatIdsCount());
+            return;
+        }
+        Set<String> blocked = new HashSet<>();
         for (int i = 0; i < layout.getBlockedSeatIdsCount(); i++) {
             String seat = layout.getBlockedSeatIds(i);
             String field = "layout.blocked_seat_ids[" + i + "]";
             checks.seat(field, seat);
+            if (!blocked.add(seat)) {
+                checks.fail(field, "seat " + Checks.abbreviate(seat) + " is listed twice");
+            }
             if (Checks.SEAT_ID.matcher(seat).matches() && (seat.charAt(0) - 'A' >= layout.getRowCount()
                     || Integer.parseInt(seat.substring(1)) > layout.getSeatsPerRow())) {
                 checks.fail(field, "seat " + seat + " is outside the " + layout.getRowCount() + " x "
@@ -349,7 +366,7 @@ public class RequestValidator {
         Checks checks = new Checks();
         checks.id("booking_id", request.getBookingId(), "bkg_");
         if (request.hasAmount()) {
-            checks.money("amount", request.getAmount());
+            checks.money("amount", request.getAmount(), 1, FieldLimits.BOOKING_AMOUNT_MINOR_MAX);
         }
         checks.text("reason", request.getReason(), 1, FieldLimits.REASON_LENGTH_MAX);
         checks.idempotencyKey("idempotency_key", request.getIdempotencyKey(), maxKey());
@@ -384,9 +401,12 @@ public class RequestValidator {
             checks.fail("node_id", request.getNodeId().isEmpty() ? "is required"
                     : "is not a member id (lower-case letters, digits, '-', at most 63)");
         }
-        String problem = PeerSpec.addressProblem(request.getAddress());
-        if (problem != null) {
-            checks.fail("address", problem + " (the node's peer endpoint, a DNS name in Kubernetes)");
+        if (request.getAddress().length() > PEER_ADDRESS_LENGTH_MAX) {
+            checks.fail("address", "must be at most " + PEER_ADDRESS_LENGTH_MAX + " characters (host:port)");
+        } else if (PeerSpec.addressProblem(request.getAddress()) != null) {
+            // PeerSpec's sentence quotes the whole address; the client gets it cut to the echo bound.
+            checks.fail("address", "'" + Checks.abbreviate(request.getAddress()) + "' is not host:port with a host "
+                    + "name or address and a port 1..65535 (the node's peer endpoint, a DNS name in Kubernetes)");
         }
         checks.done();
     }

@@ -138,15 +138,26 @@ public class AssistantGrpcService extends AssistantServiceGrpc.AssistantServiceI
     }
 
     private StatusRuntimeException upstreamError(Throwable error) {
+        return upstreamError(error, client.address(), config.assistant().timeoutMillis());
+    }
+
+    /**
+     * What the client gets when llm-service's stream failed: unreachable, or a connection that broke off mid-answer
+     * (see {@link GrpcErrors#connectionLost}), is UNAVAILABLE ("try again"); a timeout is DEADLINE_EXCEEDED; any
+     * other answer of llm-service keeps its code, with its message.
+     */
+    static StatusRuntimeException upstreamError(Throwable error, String address, long timeoutMillis) {
         Status status = Status.fromThrowable(error);
-        return switch (status.getCode()) {
-            case UNAVAILABLE -> Status.UNAVAILABLE.withDescription("the assistant service at " + client.address()
-                    + " is unreachable (" + status.getDescription() + "); bookings work as usual, try the assistant "
-                    + "again later").asRuntimeException();
-            case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED.withDescription("the assistant did not answer within "
-                    + config.assistant().timeoutMillis() + " ms").asRuntimeException();
-            default -> status.withDescription("assistant: " + status.getDescription()).asRuntimeException();
-        };
+        if (status.getCode() == Status.Code.UNAVAILABLE || GrpcErrors.connectionLost(status)) {
+            return Status.UNAVAILABLE.withDescription("the assistant service at " + address + " is unreachable or "
+                    + "broke off (" + status.getCode() + " " + status.getDescription() + "); bookings work as usual, "
+                    + "try the assistant again later").asRuntimeException();
+        }
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return Status.DEADLINE_EXCEEDED.withDescription("the assistant did not answer within " + timeoutMillis
+                    + " ms").asRuntimeException();
+        }
+        return status.withDescription("assistant: " + status.getDescription()).asRuntimeException();
     }
 
     static AskChunk translate(io.boxoffice.proto.assistant.v1.AskChunk chunk) {

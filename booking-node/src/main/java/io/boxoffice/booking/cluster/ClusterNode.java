@@ -78,6 +78,8 @@ public class ClusterNode {
     BookingStateMachine stateMachine;
     @Inject
     FatalErrors fatalErrors;
+    @Inject
+    PublicApi publicApi;
 
     private volatile RaftServer<List<CommandOutcome>> server;
     private volatile GrpcTransport transport;
@@ -258,7 +260,8 @@ public class ClusterNode {
 
     /**
      * Graceful stop: readiness fails first (the load balancer stops sending), then a leader hands its
-     * leadership to the most caught-up peer, then Raft closes.
+     * leadership to the most caught-up peer, then the public API stops taking calls and finishes those in flight
+     * (forwarded to the new leader, answered from Raft, which still runs), then Raft closes.
      */
     synchronized void stop() {
         stopping = true;
@@ -270,6 +273,9 @@ public class ClusterNode {
             poller.shutdownNow();
         }
         transferLeadershipBeforeStop(current);
+        if (publicApi != null) {
+            publicApi.stopTakingCalls(config.shutdown().callsDrainTimeoutMillis());
+        }
         current.close();
         stateMachine.close();
         server = null;

@@ -85,6 +85,19 @@ public interface BoxofficeConfig {
 
     Discovery discovery();
 
+    /** A graceful stop (SIGTERM): see docs/booking-node.md "Graceful stop". */
+    Shutdown shutdown();
+
+    interface Shutdown {
+        /**
+         * Once leadership has moved, the public gRPC server takes no new calls (clients move to another node) and
+         * waits this long for the calls in flight to finish; calls still running then are cancelled (their clients
+         * get UNAVAILABLE and retry with their idempotency key). Raft closes after.
+         */
+        @WithDefault("3000")
+        long callsDrainTimeoutMillis();
+    }
+
     /** Fault injection for tests; every failpoint is off unless set. */
     Failpoints failpoints();
 

@@ -39,6 +39,7 @@ public final class ConfigValidator {
         checkAuth(config.auth(), problems);
         checkAssistant(config.assistant(), problems);
         checkDiscovery(config.discovery(), problems);
+        positive("boxoffice.shutdown.calls-drain-timeout-millis", config.shutdown().callsDrainTimeoutMillis(), problems);
         Path dataDir = checkDataDir(config.dataDir(), problems);
         List<PeerSpec> clientEndpoints = PeerSpec.parseAll("boxoffice.client-endpoints",
                 config.clientEndpoints().orElse(List.of()), problems);

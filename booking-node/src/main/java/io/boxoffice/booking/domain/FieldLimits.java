@@ -37,6 +37,8 @@ public final class FieldLimits {
     public static final Pattern CATEGORY = Pattern.compile("[a-z0-9_-]{1,32}");
     public static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     public static final long PRICE_MINOR_MAX = 100_000_000L;
+    /** The most a booking can cost: every seat of the largest screen at the highest price. */
+    public static final long BOOKING_AMOUNT_MINOR_MAX = PRICE_MINOR_MAX * ROWS_MAX * SEATS_PER_ROW_MAX;
     public static final int IDEMPOTENCY_KEY_LENGTH_MAX = 128;
     public static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7E]{1," + IDEMPOTENCY_KEY_LENGTH_MAX + "}");
     /** Show start times: after 2000-01-01 and before 2200-01-01, so start + duration never overflows. */
@@ -48,9 +50,13 @@ public final class FieldLimits {
     /** How much of a client's value an error message repeats back. */
     public static final int ECHOED_LENGTH_MAX = 40;
 
-    /** A value as an error message may quote it: at most {@link #ECHOED_LENGTH_MAX} characters, no controls. */
+    /**
+     * A value as an error message may quote it: at most {@link #ECHOED_LENGTH_MAX} characters (code points, so a
+     * cut never splits a character), then "…"; control characters become '?'.
+     */
     public static String echo(String value) {
-        String shown = value.length() > ECHOED_LENGTH_MAX ? value.substring(0, ECHOED_LENGTH_MAX) + "…" : value;
+        String shown = value.codePointCount(0, value.length()) > ECHOED_LENGTH_MAX
+                ? value.substring(0, value.offsetByCodePoints(0, ECHOED_LENGTH_MAX)) + "…" : value;
         return shown.replaceAll("\\p{Cntrl}", "?");
     }
 }

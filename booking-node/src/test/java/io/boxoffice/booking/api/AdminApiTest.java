@@ -3,6 +3,7 @@ package io.boxoffice.booking.api;
 import static io.boxoffice.booking.testing.GrpcClients.fails;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.boxoffice.booking.domain.FieldLimits;
 import io.boxoffice.booking.testing.Fixtures;
 import io.boxoffice.booking.testing.GrpcClients;
 import io.boxoffice.booking.testing.NodeState;
@@ -159,6 +160,35 @@ class AdminApiTest {
         assertThat(show.getStatus().getDescription()).isEqualTo("screen_id: is required; starts_at_millis: must "
                 + "be milliseconds since the epoch between 2000-01-01T00:00:00Z and 2200-01-01T00:00:00Z, in the future");
         assertThat(unknownMovie.getStatus().getDescription()).isEqualTo("no movie 'mov_unknown'");
+    }
+
+    @Test
+    void show_times_near_the_end_of_int64_are_refused_and_overlaps_at_the_end_of_the_range_are_seen() {
+        Screen screen = admin.createScreen(CreateScreenRequest.newBuilder().setName("Late").setLayout(smallLayout())
+                .build());
+        Movie movie = admin.createMovie(CreateMovieRequest.newBuilder().setTitle("Longest Night")
+                .setDurationMinutes(1000).build());
+        long last = FieldLimits.STARTS_AT_MILLIS_MAX;
+        Show early = admin.createShow(CreateShowRequest.newBuilder().setMovieId(movie.getId())
+                .setScreenId(screen.getId()).setStartsAtMillis(last - Duration.ofMinutes(500).toMillis()).build());
+        String before = NodeState.fingerprint();
+
+        for (long startsAt : new long[] {Long.MAX_VALUE, Long.MAX_VALUE - Duration.ofMinutes(1000).toMillis(), last + 1,
+                Long.MIN_VALUE, -1}) {
+            StatusRuntimeException create = fails(Status.Code.INVALID_ARGUMENT, () -> admin.createShow(
+                    CreateShowRequest.newBuilder().setMovieId(movie.getId()).setScreenId(screen.getId())
+                            .setStartsAtMillis(startsAt).build()));
+            StatusRuntimeException update = fails(Status.Code.INVALID_ARGUMENT, () -> admin.updateShow(
+                    UpdateShowRequest.newBuilder().setShowId(early.getId()).setStartsAtMillis(startsAt).build()));
+            assertThat(create.getStatus().getDescription()).startsWith("starts_at_millis: must be milliseconds since");
+            assertThat(update.getStatus().getDescription()).startsWith("starts_at_millis: must be milliseconds since");
+        }
+        assertThat(NodeState.fingerprint()).as("refused before anything was proposed").isEqualTo(before);
+
+        StatusRuntimeException overlap = fails(Status.Code.FAILED_PRECONDITION, () -> admin.createShow(
+                CreateShowRequest.newBuilder().setMovieId(movie.getId()).setScreenId(screen.getId())
+                        .setStartsAtMillis(last).build()));
+        assertThat(overlap.getStatus().getDescription()).contains("is busy with show " + early.getId());
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.boxoffice.proto.v1.HoldSeatsRequest;
 import io.boxoffice.proto.v1.HoldStatus;
 import io.boxoffice.proto.v1.ListMyBookingsRequest;
 import io.boxoffice.proto.v1.ListMyHoldsRequest;
+import io.boxoffice.proto.v1.PaymentDetails;
 import io.boxoffice.proto.v1.ReleaseHoldRequest;
 import io.boxoffice.proto.v1.Seat;
 import io.boxoffice.proto.v1.SeatLine;
@@ -298,6 +299,48 @@ class BookingApiTest {
 
         assertThat(error.getStatus().getDescription()).containsIgnoringCase("declined");
         assertThat(seat(other, "D9")).isEqualTo(SeatState.SEAT_STATE_FREE);
+    }
+
+    @Test
+    void book_seats_whose_charge_fails_transiently_is_unavailable_and_leaves_no_hold_and_no_charge() {
+        String before = NodeState.fingerprint();
+
+        StatusRuntimeException error = fails(Status.Code.UNAVAILABLE, () -> user2.bookSeats(BookSeatsRequest
+                .newBuilder().setShowId(other.getId()).addSeatIds("E10").addSeatIds("E11")
+                .setPayment(Fixtures.card(Fixtures.CARD_TRANSIENT)).setIdempotencyKey("book-e10-transient").build()));
+
+        assertThat(error.getStatus().getDescription()).contains("nothing was charged; retry with the same idempotency key");
+        assertThat(seat(other, "E10")).isEqualTo(SeatState.SEAT_STATE_FREE);
+        assertThat(seat(other, "E11")).isEqualTo(SeatState.SEAT_STATE_FREE);
+        assertThat(user2.listMyHolds(ListMyHoldsRequest.getDefaultInstance()).getHoldsList())
+                .noneMatch(hold -> hold.getShowId().equals(other.getId()));
+        assertThat(NodeState.fingerprint()).as("nothing proposed: no hold, no payment").isEqualTo(before);
+        // The retry with the same key and a card that works books the seats.
+        Booking booking = user2.bookSeats(BookSeatsRequest.newBuilder().setShowId(other.getId()).addSeatIds("E10")
+                .addSeatIds("E11").setPayment(Fixtures.card(Fixtures.CARD_OK)).setIdempotencyKey("book-e10-transient")
+                .build());
+        assertThat(booking.getStatus()).isEqualTo(BookingStatus.BOOKING_STATUS_CONFIRMED);
+    }
+
+    @Test
+    void a_card_whose_expiry_date_has_passed_is_declined_and_nothing_is_booked_or_held() {
+        PaymentDetails expired = Fixtures.card(Fixtures.CARD_OK).toBuilder().setExpiryMonth(1).setExpiryYear(2020)
+                .build();
+
+        StatusRuntimeException book = fails(Status.Code.FAILED_PRECONDITION, () -> user2.bookSeats(BookSeatsRequest
+                .newBuilder().setShowId(other.getId()).addSeatIds("F5").setPayment(expired).build()));
+        Hold hold = user1.holdSeats(hold(other, "F6"));
+        StatusRuntimeException confirm = fails(Status.Code.FAILED_PRECONDITION, () -> user1.confirmHold(
+                ConfirmHoldRequest.newBuilder().setHoldId(hold.getId()).setPayment(expired).build()));
+
+        assertThat(book.getStatus().getDescription()).containsIgnoringCase("expired");
+        assertThat(confirm.getStatus().getDescription()).containsIgnoringCase("expired");
+        assertThat(seat(other, "F5")).isEqualTo(SeatState.SEAT_STATE_FREE);
+        assertThat(seat(other, "F6")).as("the hold stays; the customer may pay with another card")
+                .isEqualTo(SeatState.SEAT_STATE_HELD);
+        assertThat(user2.listMyBookings(ListMyBookingsRequest.getDefaultInstance()).getBookingsList())
+                .noneMatch(booking -> booking.getShowId().equals(other.getId()) && booking.getSeatsList().stream()
+                        .anyMatch(line -> line.getSeatId().equals("F5")));
     }
 
     @Test

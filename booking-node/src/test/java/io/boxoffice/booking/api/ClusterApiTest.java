@@ -53,6 +53,22 @@ class ClusterApiTest {
         assertThat(error.getStatus().getDescription()).isEqualTo("no other voter to hand leadership to");
         fails(Status.Code.INVALID_ARGUMENT, () -> cluster.transferLeadership(TransferLeadershipRequest.newBuilder()
                 .setTargetNodeId("Node 2").build()));
+        StatusRuntimeException notVoter = fails(Status.Code.FAILED_PRECONDITION, () -> cluster.transferLeadership(
+                TransferLeadershipRequest.newBuilder().setTargetNodeId("node-9").build()));
+        assertThat(notVoter.getStatus().getDescription()).contains("node-9", "not a voting member");
+    }
+
+    @Test
+    void transfer_leadership_to_the_leader_itself_answers_at_once_within_a_short_deadline() {
+        long start = System.nanoTime();
+
+        var answer = GrpcClients.as(ClusterServiceGrpc.newBlockingStub(GrpcClients.channel()), GrpcClients.admin())
+                .withDeadlineAfter(500, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .transferLeadership(TransferLeadershipRequest.newBuilder().setTargetNodeId("node-1").build());
+
+        assertThat(answer.getPreviousLeaderId()).isEqualTo("node-1");
+        assertThat(answer.getNewLeaderId()).isEqualTo("node-1");
+        assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(500);
     }
 
     @Test
@@ -79,8 +95,9 @@ class ClusterApiTest {
         StatusRuntimeException remove = fails(Status.Code.INVALID_ARGUMENT,
                 () -> cluster.removeMember(RemoveMemberRequest.getDefaultInstance()));
 
-        assertThat(add.getStatus().getDescription()).isEqualTo("node_id: is required; address: address '10.0.0.1' "
-                + "must be host:port (the node's peer endpoint, a DNS name in Kubernetes)");
+        assertThat(add.getStatus().getDescription()).isEqualTo("node_id: is required; address: '10.0.0.1' is not "
+                + "host:port with a host name or address and a port 1..65535 (the node's peer endpoint, a DNS name in "
+                + "Kubernetes)");
         assertThat(remove.getStatus().getDescription()).isEqualTo("node_id: is required");
         assertThat(NodeState.fingerprint()).isEqualTo(before);
         assertThat(cluster.getClusterStatus(GetClusterStatusRequest.getDefaultInstance()).getNodesList()).hasSize(1);

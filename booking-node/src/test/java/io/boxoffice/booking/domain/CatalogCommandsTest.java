@@ -210,6 +210,39 @@ class CatalogCommandsTest {
     }
 
     @Test
+    void when_shows_overlap_at_the_end_of_the_allowed_range_then_the_overlap_is_still_seen() {
+        // Start plus running time at the very top of the range: a sum that overflowed would hide the overlap.
+        String movieId = fixture.movie("Long", FieldLimits.DURATION_MINUTES_MAX);
+        String screenId = fixture.screen(DomainFixture.layout(2, 2));
+        long last = FieldLimits.STARTS_AT_MILLIS_MAX;
+        ShowRecord early = fixture.show(movieId, screenId, last - 500 * DomainFixture.MINUTE);
+
+        fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_FAILED_PRECONDITION, "is busy with show",
+                ADMIN, c -> c.setCreateShow(CreateShow.newBuilder().setMovieId(movieId).setScreenId(screenId)
+                        .setStartsAtMillis(last)));
+        ShowRecord other = fixture.show(movieId, screenId, last - 3000 * DomainFixture.MINUTE);
+        fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_FAILED_PRECONDITION, "is busy with show",
+                ADMIN, c -> c.setUpdateShow(UpdateShow.newBuilder().setShowId(other.getId())
+                        .setStartsAtMillis(last)));
+        fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_INVALID_ARGUMENT,
+                "starts_at_millis must be a time between", ADMIN, c -> c.setUpdateShow(UpdateShow.newBuilder()
+                        .setShowId(early.getId()).setStartsAtMillis(Long.MAX_VALUE - 1)));
+    }
+
+    @Test
+    void when_a_movie_grows_longer_near_the_end_of_the_range_then_a_resulting_overlap_is_refused() {
+        String movieId = fixture.movie("Growing", 100);
+        String screenId = fixture.screen(DomainFixture.layout(2, 2));
+        long last = FieldLimits.STARTS_AT_MILLIS_MAX;
+        fixture.show(movieId, screenId, last - 300 * DomainFixture.MINUTE);
+        fixture.show(movieId, screenId, last - 150 * DomainFixture.MINUTE);
+
+        fixture.assertRejectedWithoutChange(RejectionCode.REJECTION_CODE_FAILED_PRECONDITION, "is busy with show",
+                ADMIN, c -> c.setUpdateMovie(UpdateMovie.newBuilder().setMovieId(movieId)
+                        .setDurationMinutes(FieldLimits.DURATION_MINUTES_MAX)));
+    }
+
+    @Test
     void when_a_show_is_rescheduled_then_the_new_time_is_kept_and_overlaps_are_refused() {
         String movieId = fixture.movie("M", 90);
         String screenId = fixture.screen(DomainFixture.layout(2, 2));

@@ -165,6 +165,51 @@ class ClusterClientTest {
     }
 
     @Test
+    void when_a_node_stops_gracefully_then_its_call_in_flight_completes_and_the_next_call_moves_on_with_its_key()
+            throws Exception {
+        // Real sockets, as a booking node stops: grpc-java's graceful shutdown (no new calls, GOAWAY, the call in
+        // flight finishes). The client must see its in-flight booking, then UNAVAILABLE for the next call, which it
+        // retries on another node with the same key.
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FakeNode stopping = new FakeNode("n1", (nth, request) -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return apply(request);
+        });
+        FakeNode next = new FakeNode("n2", (nth, request) -> apply(request));
+        Server stoppingServer = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+                new java.net.InetSocketAddress("127.0.0.1", 0)).addService(stopping).build().start();
+        Server nextServer = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+                new java.net.InetSocketAddress("127.0.0.1", 0)).addService(next).build().start();
+        servers.add(stoppingServer);
+        servers.add(nextServer);
+        List<Endpoint> endpoints = List.of(new Endpoint(java.util.Optional.of("n1"), "127.0.0.1", stoppingServer.getPort()),
+                new Endpoint(java.util.Optional.of("n2"), "127.0.0.1", nextServer.getPort()));
+        try (ClusterClient client = new ClusterClient(endpoints, RetryPolicy.DEFAULT, Channels::plaintext, sleeps::add,
+                () -> 0.0)) {
+            java.util.concurrent.CompletableFuture<Booking> inFlight = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> book(client, "key-in-flight"));
+            assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            stoppingServer.shutdown();
+            release.countDown();
+
+            assertThat(inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS).getId()).isEqualTo("bkg_1");
+            Booking after = book(client, "key-after");
+
+            assertThat(after.getId()).isEqualTo("bkg_2");
+            assertThat(stopping.received).extracting(BookSeatsRequest::getIdempotencyKey).containsExactly("key-in-flight");
+            assertThat(next.received).extracting(BookSeatsRequest::getIdempotencyKey).containsExactly("key-after");
+            assertThat(bookingsApplied).hasValue(2);
+            assertThat(client.preferredEndpoint().nodeId()).contains("n2");
+        }
+    }
+
+    @Test
     void when_a_node_is_down_then_the_client_tries_the_next_one() throws Exception {
         // n1 has no server at all: the in-process channel fails like a refused connection.
         FakeNode n2 = start("n2", (nth, request) -> apply(request));

@@ -14,8 +14,9 @@ import java.util.Objects;
 public record Entry(long index, long term, EntryKind kind, byte[] data) {
 
     public Entry {
-        assert index > 0 : "entry index must be positive: " + index;
-        assert term > 0 : "entry term must be positive: " + term;
+        if (index <= 0 || term <= 0) {
+            throw Invariants.violated("entry index and term must be positive, were " + index + " and " + term);
+        }
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(data, "data");
     }

@@ -12,6 +12,8 @@ public record HardState(long term, String votedFor, long commitIndex) {
     public static final HardState INITIAL = new HardState(0, null, 0);
 
     public HardState {
-        assert term >= 0 && commitIndex >= 0 : "negative hard state";
+        if (term < 0 || commitIndex < 0) {
+            throw Invariants.violated("negative hard state: term " + term + ", commit index " + commitIndex);
+        }
     }
 }

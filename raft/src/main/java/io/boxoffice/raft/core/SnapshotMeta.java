@@ -11,7 +11,9 @@ import java.util.Objects;
  */
 public record SnapshotMeta(long index, long term, Configuration configuration) {
     public SnapshotMeta {
-        assert index >= 0 && term >= 0 : "negative snapshot position";
+        if (index < 0 || term < 0) {
+            throw Invariants.violated("negative snapshot position: index " + index + ", term " + term);
+        }
         Objects.requireNonNull(configuration, "configuration");
     }
 }

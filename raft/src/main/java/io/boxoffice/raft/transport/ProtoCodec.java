@@ -25,7 +25,7 @@ import java.util.List;
  * protobuf meets Raft types (STYLE: protobuf conversion lives only in the gRPC adapter).
  *
  * <p>Decoding treats input as hostile: anything malformed throws {@link MalformedMessageException}
- * rather than reaching the core, whose records only assert their invariants.
+ * rather than reaching the core, whose records treat a broken invariant as a bug that stops the node.
  */
 public final class ProtoCodec {
 

@@ -27,14 +27,11 @@ public final class Retrying {
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
     };
     /**
-     * A transport failure, not an answer from the node: UNAVAILABLE, or a stream the stopping server reset
-     * (grpc-java reports INTERNAL "RST_STREAM ...").
+     * The node is not there, is stopping, or knows no leader: what a client retries elsewhere with the same key.
+     * Nothing else: a reset stream (INTERNAL "RST_STREAM ...") is a failure, which a graceful stop must not cause.
      */
-    public static final Predicate<StatusRuntimeException> TRANSPORT_FAILURE = e -> {
-        Status status = e.getStatus();
-        return status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.INTERNAL
-                && status.getDescription() != null && status.getDescription().startsWith("RST_STREAM");
-    };
+    public static final Predicate<StatusRuntimeException> UNAVAILABLE = e ->
+            e.getStatus().getCode() == Status.Code.UNAVAILABLE;
     /** Every failure (set-up calls that must get through a period of elections). */
     public static final Predicate<StatusRuntimeException> ANY_FAILURE = e -> true;
 

@@ -89,12 +89,10 @@ class RetryingTest {
     }
 
     @Test
-    void a_reset_stream_is_a_transport_failure_and_other_internal_errors_are_not() {
-        assertThat(Retrying.TRANSPORT_FAILURE.test(Status.INTERNAL.withDescription("RST_STREAM closed stream. HTTP/2 "
-                + "error code: CANCEL").asRuntimeException())).isTrue();
-        assertThat(Retrying.TRANSPORT_FAILURE.test(Status.UNAVAILABLE.asRuntimeException())).isTrue();
-        assertThat(Retrying.TRANSPORT_FAILURE.test(Status.INTERNAL.withDescription("state machine").asRuntimeException()))
-                .isFalse();
-        assertThat(Retrying.TRANSPORT_FAILURE.test(Status.DEADLINE_EXCEEDED.asRuntimeException())).isFalse();
+    void only_unavailable_is_what_a_stopping_node_answers_and_a_reset_stream_is_not() {
+        assertThat(Retrying.UNAVAILABLE.test(Status.UNAVAILABLE.asRuntimeException())).isTrue();
+        assertThat(Retrying.UNAVAILABLE.test(Status.INTERNAL.withDescription("RST_STREAM closed stream. HTTP/2 "
+                + "error code: INTERNAL_ERROR").asRuntimeException())).isFalse();
+        assertThat(Retrying.UNAVAILABLE.test(Status.DEADLINE_EXCEEDED.asRuntimeException())).isFalse();
     }
 }
