@@ -79,7 +79,8 @@ public class ModelService {
                 throw new IllegalStateException("the tokenizer has " + tokenizer.vocabularySize() + " tokens but the model only "
                         + model.config().vocabularySize() + ": vocab.json does not belong to this model");
             }
-            SchedulerLimits limits = new SchedulerLimits(config.scheduler().batchSizeMax(), config.scheduler().queueCapacity(), 100);
+            SchedulerLimits limits = new SchedulerLimits(config.scheduler().batchSizeMax(), config.scheduler().queueCapacity(), 100,
+                    config.scheduler().prefillTokensPerStepMax());
             GenerationScheduler scheduler = new GenerationScheduler(
                     config.kvCache() ? () -> new CachedDecodeBackend(model) : () -> new RecomputingDecodeBackend(model),
                     tokenizer, limits, metrics, System::nanoTime);
