@@ -112,6 +112,16 @@ public class ModelService {
         return detail;
     }
 
+    /** Why no model answers, in words for the user (without repeating that the model is not loaded). */
+    public String unavailableReason() {
+        return switch (state) {
+            case STARTING, LOADING -> "it is still loading; ask again in a few seconds.";
+            case FACTS_ONLY -> "no model files in " + modelDirectory() + ". An operator can fetch DistilGPT2 with"
+                    + " llm-service/fetch-model.sh and restart the service.";
+            case FAILED, READY -> detail;
+        };
+    }
+
     public Optional<Loaded> loaded() {
         return Optional.ofNullable(loaded);
     }
