@@ -187,107 +187,122 @@ public final class Gpt2Model implements AutoCloseable {
      * @return per part, the prompt's keys and values so far (its history's followed by the part's)
      */
     public List<Prefill> prefill(List<PrefillPart> parts, NDManager cacheManager) {
-        if (parts.isEmpty()) {
-            throw new IllegalArgumentException("prefill needs at least one part");
-        }
-        int total = 0;
-        for (PrefillPart part : parts) {
-            checkLength(part.history() == null ? part.tokens().length : part.history().tokens() + part.tokens().length);
-            total += part.tokens().length;
-        }
-        long[] ids = new long[total];
-        long[] positions = new long[total];
-        int[] starts = new int[parts.size()];
-        int offset = 0;
-        for (int p = 0; p < parts.size(); p++) {
-            PrefillPart part = parts.get(p);
-            starts[p] = offset;
-            int history = part.historyTokens();
-            for (int t = 0; t < part.tokens().length; t++) {
-                ids[offset + t] = part.tokens()[t];
-                positions[offset + t] = history + t;
-            }
-            offset += part.tokens().length;
-        }
-        int c = config.embeddingSize();
+        Packing packing = Packing.of(parts);
+        parts.forEach(part -> checkLength(part.historyTokens() + part.tokens().length));
         int layers = blocks.length;
         NDArray[][] keys = new NDArray[parts.size()][layers];
         NDArray[][] values = new NDArray[parts.size()][layers];
-        List<Integer> finishing = new ArrayList<>();
-        for (int p = 0; p < parts.size(); p++) {
-            if (parts.get(p).last()) {
-                finishing.add(p);
-            }
-        }
-        float[][] lastLogits = null;
         try (NDManager step = weightsManager.newSubManager()) {
-            NDArray x = embed(step, ids, positions);
+            NDArray x = embed(step, packing.ids(), packing.positions());
             NDArray[] masks = new NDArray[parts.size()];
-            for (int layer = 0; layer < layers; layer++) {
-                Block block = blocks[layer];
-                boolean lastLayer = layer == layers - 1;
-                NDArray h = LayerNorm.layerNorm(x, new Shape(c), block.norm1Weight(), block.norm1Bias(), config.layerNormEpsilon()).singletonOrThrow();
-                NDArray qkv = Linear.linear(h, block.attentionWeight(), block.attentionBias()).singletonOrThrow();
-                NDList attended = new NDList();
-                NDList residual = new NDList();
-                for (int p = 0; p < parts.size(); p++) {
-                    PrefillPart part = parts.get(p);
-                    int n = part.tokens().length;
-                    int start = starts[p];
-                    NDArray newKeys = heads(qkv.get(new NDIndex("{}:{}, {}:{}", start, start + n, c, 2 * c)), n);
-                    NDArray newValues = heads(qkv.get(new NDIndex("{}:{}, {}:", start, start + n, 2 * c)), n);
-                    keys[p][layer] = part.history() == null ? newKeys : NDArrays.concat(new NDList(part.history().keys()[layer].squeeze(0), newKeys), 1);
-                    values[p][layer] = part.history() == null ? newValues : NDArrays.concat(new NDList(part.history().values()[layer].squeeze(0), newValues), 1);
-                    if (lastLayer && !part.last()) {
-                        continue; // its keys and values are all a later part needs
-                    }
-                    // In the last layer only the prompt's last token matters; it attends to everything, so needs no mask.
-                    int queryFrom = lastLayer ? start + n - 1 : start;
-                    int queries = start + n - queryFrom;
-                    NDArray q = heads(qkv.get(new NDIndex("{}:{}, 0:{}", queryFrom, start + n, c)), queries);
-                    NDArray scores = q.matMul(keys[p][layer].transpose(0, 2, 1));
-                    if (queries > 1) {
-                        if (masks[p] == null) {
-                            int history = part.historyTokens();
-                            masks[p] = step.create(offsetCausalMask(n, history), new Shape(n, history + n));
-                        }
-                        scores.addi(masks[p]);
-                    }
-                    attended.add(scores.softmax(-1).matMul(values[p][layer]).transpose(1, 0, 2).reshape(queries, c));
-                    if (lastLayer) {
-                        residual.add(x.get(new NDIndex("{}:{}, :", queryFrom, start + n)));
-                    }
-                }
-                if (attended.isEmpty()) {
-                    break; // the last layer, and no part ends its prompt: no logits to compute
-                }
-                NDArray attention = attended.size() == 1 ? attended.singletonOrThrow() : NDArrays.concat(attended, 0);
-                if (lastLayer) {
-                    x = residual.size() == 1 ? residual.singletonOrThrow() : NDArrays.concat(residual, 0);
-                }
-                x = x.add(Linear.linear(attention, block.attentionProjectionWeight(), block.attentionProjectionBias()).singletonOrThrow());
-                x.addi(feedForward(block, x));
+            for (int layer = 0; layer < layers && x != null; layer++) {
+                x = packedBlock(step, layer, x, parts, packing, keys, values, masks);
             }
-            if (!finishing.isEmpty()) {
-                lastLogits = logits(LayerNorm.layerNorm(x, new Shape(c), finalNormWeight, finalNormBias, config.layerNormEpsilon()).singletonOrThrow());
-            }
+            float[][] lastLogits = x == null ? null
+                    : logits(LayerNorm.layerNorm(x, new Shape(config.embeddingSize()), finalNormWeight, finalNormBias,
+                            config.layerNormEpsilon()).singletonOrThrow());
             List<Prefill> results = new ArrayList<>(parts.size());
             int finished = 0;
             for (int p = 0; p < parts.size(); p++) {
-                NDArray[] partKeys = new NDArray[layers];
-                NDArray[] partValues = new NDArray[layers];
-                for (int layer = 0; layer < layers; layer++) {
-                    partKeys[layer] = keys[p][layer].expandDims(0);
-                    partValues[layer] = values[p][layer].expandDims(0);
-                    partKeys[layer].attach(cacheManager);
-                    partValues[layer].attach(cacheManager);
-                }
                 PrefillPart part = parts.get(p);
-                results.add(new Prefill(part.historyTokens() + part.tokens().length, partKeys, partValues,
-                        part.last() ? lastLogits[finished++] : null));
+                results.add(new Prefill(part.historyTokens() + part.tokens().length, kept(keys[p], cacheManager),
+                        kept(values[p], cacheManager), part.last() ? lastLogits[finished++] : null));
             }
             return results;
         }
+    }
+
+    /** Where each part's tokens sit in the packed rows, and their ids and positions. */
+    private record Packing(long[] ids, long[] positions, int[] starts) {
+        static Packing of(List<PrefillPart> parts) {
+            if (parts.isEmpty()) {
+                throw new IllegalArgumentException("prefill needs at least one part");
+            }
+            int total = parts.stream().mapToInt(part -> part.tokens().length).sum();
+            long[] ids = new long[total];
+            long[] positions = new long[total];
+            int[] starts = new int[parts.size()];
+            int offset = 0;
+            for (int p = 0; p < parts.size(); p++) {
+                PrefillPart part = parts.get(p);
+                starts[p] = offset;
+                for (int t = 0; t < part.tokens().length; t++) {
+                    ids[offset + t] = part.tokens()[t];
+                    positions[offset + t] = part.historyTokens() + t;
+                }
+                offset += part.tokens().length;
+            }
+            return new Packing(ids, positions, starts);
+        }
+    }
+
+    /**
+     * One transformer block over the packed rows {@code x} [tokens, C]; records each part's keys and
+     * values (history included) for the layer. In the last layer it returns only the rows of the
+     * finished prompts' last tokens, or null when no part finishes its prompt.
+     */
+    private NDArray packedBlock(NDManager step, int layer, NDArray x, List<PrefillPart> parts, Packing packing,
+            NDArray[][] keys, NDArray[][] values, NDArray[] masks) {
+        Block block = blocks[layer];
+        int c = config.embeddingSize();
+        boolean lastLayer = layer == blocks.length - 1;
+        NDArray h = LayerNorm.layerNorm(x, new Shape(c), block.norm1Weight(), block.norm1Bias(), config.layerNormEpsilon()).singletonOrThrow();
+        NDArray qkv = Linear.linear(h, block.attentionWeight(), block.attentionBias()).singletonOrThrow();
+        NDList attended = new NDList();
+        NDList residual = new NDList();
+        for (int p = 0; p < parts.size(); p++) {
+            PrefillPart part = parts.get(p);
+            int start = packing.starts()[p];
+            int end = start + part.tokens().length;
+            keys[p][layer] = withHistory(part.history() == null ? null : part.history().keys()[layer],
+                    heads(qkv.get(new NDIndex("{}:{}, {}:{}", start, end, c, 2 * c)), end - start));
+            values[p][layer] = withHistory(part.history() == null ? null : part.history().values()[layer],
+                    heads(qkv.get(new NDIndex("{}:{}, {}:", start, end, 2 * c)), end - start));
+            if (lastLayer && !part.last()) {
+                continue; // its keys and values are all a later part needs
+            }
+            // In the last layer only the prompt's last token matters; it attends to everything, so needs no mask.
+            int queryFrom = lastLayer ? end - 1 : start;
+            NDArray q = heads(qkv.get(new NDIndex("{}:{}, 0:{}", queryFrom, end, c)), end - queryFrom);
+            NDArray scores = q.matMul(keys[p][layer].transpose(0, 2, 1));
+            if (end - queryFrom > 1) {
+                if (masks[p] == null) {
+                    masks[p] = step.create(offsetCausalMask(end - start, part.historyTokens()),
+                            new Shape(end - start, part.historyTokens() + end - start));
+                }
+                scores.addi(masks[p]);
+            }
+            attended.add(scores.softmax(-1).matMul(values[p][layer]).transpose(1, 0, 2).reshape(end - queryFrom, c));
+            if (lastLayer) {
+                residual.add(x.get(new NDIndex("{}:{}, :", queryFrom, end)));
+            }
+        }
+        if (attended.isEmpty()) {
+            return null; // the last layer, and no part ends its prompt: no logits to compute
+        }
+        NDArray rows = lastLayer ? concatRows(residual) : x;
+        rows = rows.add(Linear.linear(concatRows(attended), block.attentionProjectionWeight(), block.attentionProjectionBias())
+                .singletonOrThrow());
+        return rows.addi(feedForward(block, rows));
+    }
+
+    private static NDArray concatRows(NDList rows) {
+        return rows.size() == 1 ? rows.singletonOrThrow() : NDArrays.concat(rows, 0);
+    }
+
+    /** A part's keys or values [heads, tokens, headSize], after those of its earlier parts when it has any. */
+    private static NDArray withHistory(NDArray history, NDArray part) {
+        return history == null ? part : NDArrays.concat(new NDList(history.squeeze(0), part), 1);
+    }
+
+    /** Per-layer [heads, tokens, headSize] tensors as [1, heads, tokens, headSize], owned by {@code owner}. */
+    private static NDArray[] kept(NDArray[] perLayer, NDManager owner) {
+        NDArray[] kept = new NDArray[perLayer.length];
+        for (int layer = 0; layer < perLayer.length; layer++) {
+            kept[layer] = perLayer[layer].expandDims(0);
+            kept[layer].attach(owner);
+        }
+        return kept;
     }
 
     /** [n, C] → [heads, n, headSize]. */
