@@ -10,25 +10,59 @@
 # for the first build (DJL's CPU libtorch comes as a Maven artifact; nothing is downloaded at run
 # time).
 #
+# --compare REV first builds and runs the benchmark of git revision REV (for example the commit
+# before a change) from a temporary copy of that tree, then this tree's, back to back on the same
+# machine: a before/after pair. Options after it go to both runs (the older benchmark may not know
+# the newer ones: pass only --threads, --new-tokens, --no-cache-new-tokens, --concurrency, --model-dir).
+#
 # A number taken on a busy machine is not evidence: the script refuses to start unless the
 # 1-minute load average is below LOAD_MAX (default 0.5); FORCE=1 runs anyway and says so.
 #
-# usage: scripts/llm-benchmark.sh [GenerationBenchmark options]
-#   e.g. scripts/llm-benchmark.sh --threads 1 --new-tokens 64 --concurrency 8 --prefill-tokens-per-step 256
+# usage: scripts/llm-benchmark.sh [--compare REV] [GenerationBenchmark options]
+#   e.g. scripts/llm-benchmark.sh
+#        scripts/llm-benchmark.sh --compare 3ffbfe2
+#        scripts/llm-benchmark.sh --threads 1 --new-tokens 64 --concurrency 8 --prefill-tokens-per-step 256
 #        scripts/llm-benchmark.sh --model-dir models/distilgpt2     # the real weights, if fetched
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME=$(scripts/find-jdk.sh)
 export JAVA_HOME
 LOAD_MAX=${LOAD_MAX:-0.5}
+root=$(pwd)
 
-load() { cut -d' ' -f1 /proc/loadavg; }
+compare=""
+if [ "${1:-}" = "--compare" ]; then
+  compare=${2:?"--compare needs a git revision, for example --compare 3ffbfe2"}
+  shift 2
+fi
 
-echo "building llm-service (reactor, no install)..." >&2
-./mvnw -B -ntp -q -pl llm-service -am compile dependency:build-classpath \
-  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+# Builds llm-service of the tree in $1 without installing anything.
+build() {
+  (cd "$1" && ./mvnw -B -ntp -q -pl llm-service -am compile dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
+}
 
-start_load=$(load)
+# Runs the benchmark of the tree in $1 with the remaining arguments.
+bench() {
+  local tree=$1
+  shift
+  echo "load average before this run: $(cut -d' ' -f1-3 /proc/loadavg)"
+  (cd "$tree/llm-service" && "$JAVA_HOME/bin/java" -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "target/classes:$(cat target/classpath.txt)" io.boxoffice.llm.bench.GenerationBenchmark "$@")
+}
+
+before_tree=""
+if [ -n "$compare" ]; then
+  before_tree=$(mktemp -d "${TMPDIR:-/tmp}/llm-benchmark-before.XXXXXX")
+  trap 'rm -rf "$before_tree"' EXIT
+  echo "building llm-service at $compare in $before_tree (reactor, no install)..." >&2
+  git -C "$root" archive "$compare" | tar -x -C "$before_tree"
+  build "$before_tree"
+fi
+echo "building llm-service of this tree (reactor, no install)..." >&2
+build "$root"
+
+start_load=$(cut -d' ' -f1 /proc/loadavg)
 if awk -v l="$start_load" -v m="$LOAD_MAX" 'BEGIN { exit !(l >= m) }'; then
   if [ "${FORCE:-0}" != "1" ]; then
     echo "The 1-minute load average is $start_load (LOAD_MAX=$LOAD_MAX): other work would skew the numbers." >&2
@@ -40,8 +74,11 @@ fi
 
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) CPUs ($cpu), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM;" \
-  "JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-cd llm-service
-"$JAVA_HOME/bin/java" -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "target/classes:$(cat target/classpath.txt)" \
-  io.boxoffice.llm.bench.GenerationBenchmark "$@"
+  "JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+if [ -n "$before_tree" ]; then
+  echo "== before: $compare"
+  bench "$before_tree" "$@"
+  echo "== after: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo ' + uncommitted changes')"
+fi
+bench "$root" "$@"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
