@@ -15,8 +15,10 @@
 # machine: a before/after pair. Options after it go to both runs (the older benchmark may not know
 # the newer ones: pass only --threads, --new-tokens, --no-cache-new-tokens, --concurrency, --model-dir).
 #
-# A number taken on a busy machine is not evidence: the script refuses to start unless the
-# 1-minute load average is below LOAD_MAX (default 0.5); FORCE=1 runs anyway and says so.
+# A number taken on a busy machine is not evidence: after building, the script waits (at most
+# QUIET_WAIT_SECONDS, default 900, so its own build's load can decay) until the 1-minute load
+# average is below LOAD_MAX (default 0.5), and refuses to run if it never is; FORCE=1 runs anyway
+# and says so.
 #
 # usage: scripts/llm-benchmark.sh [--compare REV] [GenerationBenchmark options]
 #   e.g. scripts/llm-benchmark.sh
@@ -28,6 +30,7 @@ cd "$(dirname "$0")/.."
 JAVA_HOME=$(scripts/find-jdk.sh)
 export JAVA_HOME
 LOAD_MAX=${LOAD_MAX:-0.5}
+QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-900}
 root=$(pwd)
 
 compare=""
@@ -62,14 +65,22 @@ fi
 echo "building llm-service of this tree (reactor, no install)..." >&2
 build "$root"
 
-start_load=$(cut -d' ' -f1 /proc/loadavg)
-if awk -v l="$start_load" -v m="$LOAD_MAX" 'BEGIN { exit !(l >= m) }'; then
-  if [ "${FORCE:-0}" != "1" ]; then
-    echo "The 1-minute load average is $start_load (LOAD_MAX=$LOAD_MAX): other work would skew the numbers." >&2
-    echo "Wait for a quiet machine (watch uptime), or run with FORCE=1 and record the load with the numbers." >&2
+busy() { awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v m="$LOAD_MAX" 'BEGIN { exit !(l >= m) }'; }
+if [ "${FORCE:-0}" = "1" ]; then
+  busy && echo "FORCE=1: running at load $(cut -d' ' -f1 /proc/loadavg); not comparable with quiet runs." >&2
+else
+  waited=0
+  while busy && [ "$waited" -lt "$QUIET_WAIT_SECONDS" ]; do
+    [ $((waited % 60)) -eq 0 ] && echo "waiting for load < $LOAD_MAX (now $(cut -d' ' -f1 /proc/loadavg))..." >&2
+    sleep 10
+    waited=$((waited + 10))
+  done
+  if busy; then
+    echo "The 1-minute load average is still $(cut -d' ' -f1 /proc/loadavg) after ${QUIET_WAIT_SECONDS}s" \
+      "(LOAD_MAX=$LOAD_MAX): other work would skew the numbers. Run again on a quiet machine, or with" \
+      "FORCE=1 and record the load with the numbers." >&2
     exit 2
   fi
-  echo "FORCE=1: running at load $start_load; these numbers are not comparable with quiet runs." >&2
 fi
 
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
