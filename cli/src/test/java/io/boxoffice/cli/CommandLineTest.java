@@ -46,10 +46,14 @@ class CommandLineTest {
     }
 
     Run run(String... args) {
+        return runWithInput("", args);
+    }
+
+    Run runWithInput(String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         BookingCtl root = new BookingCtl(new PrintWriter(out, true), new PrintWriter(err, true),
-                new BufferedReader(new StringReader("")), Map.of("BOOKINGCTL_CONFIG_DIR", config.toString()),
+                new BufferedReader(new StringReader(input)), Map.of("BOOKINGCTL_CONFIG_DIR", config.toString()),
                 Clock.fixed(Instant.ofEpochMilli(FakeNode.NOW), ZoneOffset.UTC),
                 (endpoints, policy) -> new ClusterClient(endpoints, policy,
                         endpoint -> InProcessChannelBuilder.forName(name).directExecutor().build(), millis -> { }, () -> 0.0),
@@ -134,5 +138,26 @@ class CommandLineTest {
         assertThat(run.exit()).isEqualTo(4);
         assertThat(run.err()).contains("Not logged in, or the session expired (wrong user name or password)");
         assertThat(config.resolve("session")).doesNotExist();
+    }
+
+    @Test
+    void ask_runs_the_proposed_action_only_on_yes_and_only_once() {
+        run("login", "-u", "user1", "-p", "password1");
+        run("book", "shw_1", "--seats", "B2,B3");
+        node.assistantAnswer = io.boxoffice.cli.testing.AssistantAnswers.proposesCancel("bkg_1", 2400);
+
+        Run noAnswer = run("ask", "cancel my Split Brain booking");
+        assertThat(noAnswer.out()).contains("Cancel booking bkg_1 now? [y/N] Nothing changed.");
+        Run declined = runWithInput("n\n", "ask", "cancel", "my", "Split", "Brain", "booking");
+        assertThat(declined.out()).contains("Nothing changed.");
+        Run json = runWithInput("y\n", "ask", "cancel my Split Brain booking", "-o", "json");
+        assertThat(json.out()).contains("\"proposedAction\"").doesNotContain("[y/N]");
+        assertThat(node.cancelsApplied.get()).as("no, end of input and JSON output change nothing").isZero();
+
+        Run accepted = runWithInput("y\n", "ask", "cancel my Split Brain booking");
+        assertThat(accepted.exit()).isZero();
+        assertThat(accepted.out()).contains("Proposed, not done: Cancel booking bkg_1",
+                "Cancelled bkg_1; refunded 24.00 EUR of 24.00 EUR.");
+        assertThat(node.cancelsApplied.get()).isEqualTo(1);
     }
 }

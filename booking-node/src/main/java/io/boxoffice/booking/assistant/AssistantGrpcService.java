@@ -8,6 +8,7 @@ import io.boxoffice.booking.app.CommandGateway;
 import io.boxoffice.booking.auth.Caller;
 import io.boxoffice.booking.cluster.ClusterNode;
 import io.boxoffice.booking.config.BoxofficeConfig;
+import io.boxoffice.booking.domain.BookingLimits;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
 import io.boxoffice.proto.assistant.v1.AnswerMode;
 import io.boxoffice.proto.assistant.v1.Facts;
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code boxoffice.v1.AssistantService}: gathers the caller's facts from the booking state and relays
- * llm-service's streamed answer. The facts come from a linearizable read on the leader and from this
+ * llm-service's streamed answer, including at most one proposed action, which neither service performs:
+ * the client asks the user and sends it through BookingService with the user's own token. The facts come from a linearizable read on the leader and from this
  * node's applied state elsewhere (an answer may lag a booking made milliseconds earlier on another node).
  */
 @GrpcService
@@ -51,6 +53,8 @@ public class AssistantGrpcService extends AssistantServiceGrpc.AssistantServiceI
     BoxofficeConfig config;
     @Inject
     BoxofficeMetrics metrics;
+    @Inject
+    BookingLimits limits;
 
     @Override
     public void ask(AskRequest request, StreamObserver<AskChunk> observer) {
@@ -80,7 +84,8 @@ public class AssistantGrpcService extends AssistantServiceGrpc.AssistantServiceI
         }
         long nowMillis = System.currentTimeMillis();
         ReadConsistency consistency = node.isLeader() ? ReadConsistency.LINEARIZABLE : ReadConsistency.STALE;
-        gateway.read(() -> FactsMapper.gather(queries, caller.userId(), caller.username(), nowMillis), consistency)
+        gateway.read(() -> FactsMapper.gather(queries, caller.userId(), caller.username(), nowMillis, request.getQuestion(),
+                        limits), consistency)
                 .whenComplete((facts, failure) -> {
                     if (failure != null) {
                         metrics.assistant("error", System.nanoTime() - start);
@@ -115,7 +120,7 @@ public class AssistantGrpcService extends AssistantServiceGrpc.AssistantServiceI
             @Override
             public void onNext(io.boxoffice.proto.assistant.v1.AskChunk chunk) {
                 if (serverCall == null || !serverCall.isCancelled()) {
-                    observer.onNext(translate(chunk));
+                    observer.onNext(translate(chunk, facts));
                 }
             }
 
@@ -160,7 +165,8 @@ public class AssistantGrpcService extends AssistantServiceGrpc.AssistantServiceI
         return status.withDescription("assistant: " + status.getDescription()).asRuntimeException();
     }
 
-    static AskChunk translate(io.boxoffice.proto.assistant.v1.AskChunk chunk) {
+    /** One chunk of llm-service's stream in the public API; a proposed action is checked against {@code facts}. */
+    static AskChunk translate(io.boxoffice.proto.assistant.v1.AskChunk chunk, Facts facts) {
         return switch (chunk.getChunkCase()) {
             case ANSWER -> {
                 var answer = chunk.getAnswer();
@@ -169,6 +175,9 @@ public class AssistantGrpcService extends AssistantServiceGrpc.AssistantServiceI
                         .setOutsideFacts(answer.getOutsideFacts());
                 answer.getCitationsList().forEach(citation -> out.addCitations(AskCitation.newBuilder()
                         .setSource(citation.getSource()).setTitle(citation.getTitle())));
+                if (answer.hasProposedAction()) {
+                    ProposedActions.toPublic(answer.getProposedAction(), facts).ifPresent(out::setProposedAction);
+                }
                 yield AskChunk.newBuilder().setAnswer(out).build();
             }
             case GENERATED_TEXT -> AskChunk.newBuilder().setGeneratedText(chunk.getGeneratedText()).build();

@@ -2,6 +2,8 @@ package io.boxoffice.booking.assistant;
 
 import com.google.protobuf.Timestamp;
 import io.boxoffice.booking.app.BookingQueries;
+import io.boxoffice.booking.domain.BookingLimits;
+import io.boxoffice.proto.assistant.v1.BookingPolicy;
 import io.boxoffice.proto.assistant.v1.BookingStatus;
 import io.boxoffice.proto.assistant.v1.CategoryAvailability;
 import io.boxoffice.proto.assistant.v1.Facts;
@@ -12,15 +14,19 @@ import io.boxoffice.proto.v1.SeatLine;
 import io.boxoffice.proto.v1.SeatMap;
 import io.boxoffice.proto.v1.Show;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * Gathers what the assistant may know about one user, in one read of the state (so the facts are
- * consistent with each other): their latest bookings, their active holds, and the shows those concern
- * plus the next upcoming ones, with live availability per category. Bounded, so one question cannot make
- * the driver thread build an unbounded message.
+ * consistent with each other): their latest bookings, their active holds, the upcoming shows of films the
+ * question names, the shows those concern, then the next upcoming ones, with live availability per
+ * category; and the booking rules this node applies ({@link BookingLimits}, the one definition of the
+ * refund window and hold duration), so the assistant states and applies the node's values. Bounded, so
+ * one question cannot make the driver thread build an unbounded message.
  */
 final class FactsMapper {
 
@@ -30,9 +36,18 @@ final class FactsMapper {
     private FactsMapper() {
     }
 
-    static Facts gather(BookingQueries queries, String userId, String username, long nowMillis) {
-        Facts.Builder facts = Facts.newBuilder().setUserName(username);
+    static Facts gather(BookingQueries queries, String userId, String username, long nowMillis, String question,
+                        BookingLimits limits) {
+        Facts.Builder facts = Facts.newBuilder().setUserName(username).setPolicy(policy(limits));
         Set<String> showIds = new LinkedHashSet<>();
+        List<Show> upcoming = queries.shows(Optional.empty(), OptionalLong.of(nowMillis));
+        String asked = " " + words(question) + " ";
+        for (Show show : upcoming) {
+            // "hold 2 seats for Split Brain tonight": that film's shows must be in the facts even when many others come first.
+            if (showIds.size() < MAX_SHOWS && !show.getMovieTitle().isBlank() && asked.contains(" " + words(show.getMovieTitle()) + " ")) {
+                showIds.add(show.getId());
+            }
+        }
         for (Booking booking : queries.bookingsOf(userId, MAX_BOOKINGS, "").getBookingsList()) {
             facts.addBookings(booking(booking));
             showIds.add(booking.getShowId());
@@ -42,7 +57,7 @@ final class FactsMapper {
             facts.addHolds(hold(hold, show));
             showIds.add(hold.getShowId());
         }
-        for (Show show : queries.shows(Optional.empty(), OptionalLong.of(nowMillis))) {
+        for (Show show : upcoming) {
             if (showIds.size() >= MAX_SHOWS) {
                 break;
             }
@@ -56,6 +71,17 @@ final class FactsMapper {
             queries.show(showId).ifPresent(show -> facts.addShows(show(show, queries.seatMap(showId, userId))));
         }
         return facts.build();
+    }
+
+    /** The rules the state machine applies, as the assistant needs them. */
+    static BookingPolicy policy(BookingLimits limits) {
+        return BookingPolicy.newBuilder().setFullRefundBeforeShowMillis(limits.fullRefundBeforeShowMillis())
+                .setHoldDurationMillis(limits.holdDurationMillis()).setSeatsPerHoldMax(limits.seatsPerHoldMax()).build();
+    }
+
+    /** Lower-case words separated by single spaces, for matching a title in a question. */
+    static String words(String text) {
+        return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").trim();
     }
 
     private static io.boxoffice.proto.assistant.v1.Booking booking(Booking booking) {

@@ -13,8 +13,10 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Stands in for llm-service: answers from the facts it receives (so a test can check which facts the node
@@ -26,6 +28,8 @@ public final class FakeLlmService {
     private Server server;
     /** The last request received, for assertions. */
     public final AtomicReference<AskRequest> lastRequest = new AtomicReference<>();
+    /** When set, answers instead of the default echo of the facts (a test resets it to null). */
+    public volatile Function<AskRequest, List<AskChunk>> responder;
 
     public FakeLlmService(int port) {
         this.port = port;
@@ -42,6 +46,12 @@ public final class FakeLlmService {
                         @Override
                         public void ask(AskRequest request, StreamObserver<AskChunk> responses) {
                             lastRequest.set(request);
+                            Function<AskRequest, List<AskChunk>> custom = responder;
+                            if (custom != null) {
+                                custom.apply(request).forEach(responses::onNext);
+                                responses.onCompleted();
+                                return;
+                            }
                             responses.onNext(AskChunk.newBuilder().setAnswer(FactualAnswer.newBuilder()
                                     .setText(request.getFacts().getUserName() + " has "
                                             + request.getFacts().getBookingsCount() + " booking(s) and "

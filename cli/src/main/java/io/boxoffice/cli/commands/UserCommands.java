@@ -335,7 +335,9 @@ public final class UserCommands {
         }
     }
 
-    @Command(name = "ask", description = "Ask the assistant; the answer streams in.")
+    @Command(name = "ask", description = "Ask the assistant; the answer streams in. When you ask it to do something "
+            + "(\"cancel my Dune booking\", \"hold 2 premium seats for Dune tonight\"), it proposes one action with its "
+            + "consequences and bookingctl asks y/N before doing it as you (never with --output json).")
     public static final class Ask extends CommandBase {
         @Parameters(paramLabel = "QUESTION", arity = "1..*")
         String[] question;
@@ -355,16 +357,39 @@ public final class UserCommands {
                 AnswerPrinter printer = new AnswerPrinter(out(), context.ansi());
                 api.ask(request, printer::accept);
                 printer.finish();
+                if (printer.proposedAction() != null) {
+                    AssistantActions.Outcome outcome = AssistantActions.confirmAndRun(printer.proposedAction(),
+                            prompt -> readLine(context, prompt), api);
+                    out().println(AssistantActions.describe(outcome, context.clock().millis()));
+                    if (outcome instanceof AssistantActions.Outcome.Held held) {
+                        out().println("Confirm with: bookingctl confirm " + held.hold().getId() + " --card " + Cards.SUCCEEDS);
+                    }
+                }
             }
             return 0;
         }
+
+        private static String readLine(CliContext context, String prompt) {
+            context.out().print(prompt);
+            context.out().flush();
+            try {
+                return context.in().readLine();
+            } catch (java.io.IOException e) {
+                return null; // no answer is no
+            }
+        }
     }
 
-    /** Prints an assistant stream as it arrives: facts first, then the model's text, then a note. */
+    /**
+     * Prints an assistant stream as it arrives: facts first, then the model's text, then the service's note
+     * (which says when the model is not loaded, so the printer does not say it again). Keeps the proposed
+     * action, if any, for the caller to confirm.
+     */
     public static final class AnswerPrinter {
         private final PrintWriter out;
         private final io.boxoffice.cli.render.Ansi ansi;
         private boolean generating;
+        private io.boxoffice.proto.v1.AssistantAction proposedAction;
 
         public AnswerPrinter(PrintWriter out, io.boxoffice.cli.render.Ansi ansi) {
             this.out = out;
@@ -379,8 +404,8 @@ public final class UserCommands {
                         out.println(ansi.grey("Sources: " + String.join(", ", chunk.getAnswer().getCitationsList()
                                 .stream().map(c -> c.getTitle().isEmpty() ? c.getSource() : c.getTitle()).toList())));
                     }
-                    if (chunk.getAnswer().getFactsOnly()) {
-                        out.println(ansi.grey("(The language model is not loaded: this answer comes from facts only.)"));
+                    if (chunk.getAnswer().hasProposedAction()) {
+                        proposedAction = chunk.getAnswer().getProposedAction();
                     }
                 }
                 case GENERATED_TEXT -> {
@@ -410,6 +435,11 @@ public final class UserCommands {
                 out.println();
             }
             out.flush();
+        }
+
+        /** The action the assistant proposed, or null. */
+        public io.boxoffice.proto.v1.AssistantAction proposedAction() {
+            return proposedAction;
         }
     }
 }

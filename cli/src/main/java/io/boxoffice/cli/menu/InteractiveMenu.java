@@ -7,6 +7,7 @@ import io.boxoffice.cli.client.IdempotencyKeys;
 import io.boxoffice.cli.client.NotLoggedInException;
 import io.boxoffice.cli.client.Session;
 import io.boxoffice.cli.client.SessionStore;
+import io.boxoffice.cli.commands.AssistantActions;
 import io.boxoffice.cli.commands.Cards;
 import io.boxoffice.cli.commands.UserCommands;
 import io.boxoffice.cli.render.Ansi;
@@ -422,6 +423,16 @@ public final class InteractiveMenu {
         UserCommands.AnswerPrinter printer = new UserCommands.AnswerPrinter(buffer.writer(), ansi);
         api.ask(AskRequest.newBuilder().setQuestion(question.trim()).setTimeZone(zone.getId()).build(), printer::accept);
         printer.finish();
+        if (printer.proposedAction() == null) {
+            return;
+        }
+        AssistantActions.Outcome outcome = AssistantActions.confirmAndRun(printer.proposedAction(), terminal::readLine, api);
+        switch (outcome) {
+            case AssistantActions.Outcome.Declined declined -> terminal.println(AssistantActions.NOTHING_CHANGED);
+            case AssistantActions.Outcome.Cancelled cancelled -> terminal.println(ok(AssistantActions.describe(outcome,
+                    clock.millis())));
+            case AssistantActions.Outcome.Held held -> pay(api, held.hold()); // the usual payment prompt, with its countdown
+        }
     }
 
     // ------------------------------------------------------------------ input helpers

@@ -8,6 +8,7 @@ import io.boxoffice.cli.client.Endpoint;
 import io.boxoffice.cli.client.RetryPolicy;
 import io.boxoffice.cli.client.SessionStore;
 import io.boxoffice.cli.render.Ansi;
+import io.boxoffice.cli.testing.AssistantAnswers;
 import io.boxoffice.cli.testing.FakeNode;
 import io.boxoffice.proto.v1.Booking;
 import io.boxoffice.proto.v1.Money;
@@ -174,5 +175,66 @@ class InteractiveMenuTest {
         Booking unstated = booking.toBuilder().clearFullRefundUntilMillis().build();
         assertThat(InteractiveMenu.refundPreview(unstated, NOW)).contains("the cluster's policy")
                 .doesNotContain("24.00").doesNotContainPattern("\\d+h \\d+m before");
+    }
+
+    // ------------------------------------------------------------------ the assistant's proposed actions
+
+    /** Logs in and books B2,B3 (bkg_1, 24.00 EUR) through the menu; returns the menu input for that. */
+    static List<String> loginAndBook() {
+        return List.of("1", "user1", "password1", "2", "1", "best 2", "");
+    }
+
+    String runScript(List<String> prefix, String... lines) {
+        List<String> all = new java.util.ArrayList<>(prefix);
+        all.addAll(List.of(lines));
+        return run(all.toArray(String[]::new));
+    }
+
+    @Test
+    void a_declined_proposal_changes_nothing() {
+        node.assistantAnswer = AssistantAnswers.proposesCancel("bkg_1", 2400);
+        String out = runScript(loginAndBook(), "5", "cancel my Split Brain booking", "n", "0");
+        assertThat(out).contains("Proposed, not done: Cancel booking bkg_1", "Cancel booking bkg_1 now? [y/N] ",
+                "Nothing changed.");
+        assertThat(node.cancelsApplied.get()).isZero();
+        assertThat(node.cancelKeys).isEmpty();
+        assertThat(node.bookings.get("bkg_1").getStatus()).isEqualTo(io.boxoffice.proto.v1.BookingStatus.BOOKING_STATUS_CONFIRMED);
+    }
+
+    @Test
+    void an_accepted_proposal_changes_exactly_one_booking_as_the_user() {
+        node.assistantAnswer = AssistantAnswers.proposesCancel("bkg_1", 2400);
+        String out = runScript(loginAndBook(), "5", "cancel my Split Brain booking", "y", "0");
+        assertThat(out).contains("Cancelled bkg_1; refunded 24.00 EUR of 24.00 EUR.");
+        assertThat(node.cancelsApplied.get()).isEqualTo(1);
+        assertThat(node.cancelKeys).hasSize(1).allSatisfy(key -> assertThat(key).startsWith("bkctl-"));
+        assertThat(node.bookings.get("bkg_1").getStatusReason()).isEqualTo("cancelled by the user through the assistant");
+    }
+
+    @Test
+    void an_accepted_proposal_retried_after_a_lost_answer_changes_nothing_more() {
+        node.assistantAnswer = AssistantAnswers.proposesCancel("bkg_1", 2400);
+        node.cancelsToLoseAnswerOf.set(1); // applied, then the answer is lost: the client retries with the same key
+        String out = runScript(loginAndBook(), "5", "cancel my Split Brain booking", "y", "0");
+        assertThat(out).contains("Cancelled bkg_1; refunded 24.00 EUR of 24.00 EUR.");
+        assertThat(node.cancelKeys).hasSize(2);
+        assertThat(node.cancelKeys.get(1)).isEqualTo(node.cancelKeys.get(0));
+        assertThat(node.cancelsApplied.get()).isEqualTo(1);
+    }
+
+    @Test
+    void an_accepted_hold_goes_on_to_the_payment_prompt() {
+        node.assistantAnswer = AssistantAnswers.proposesHold("shw_1", 2);
+        String out = run("1", "user1", "password1", "5", "hold 2 seats for Split Brain tomorrow", "yes", "", "0");
+        assertThat(out).contains("Place this hold now? [y/N] ", "Held B2,B3 for 24.00 EUR", "Booked bkg_1: B2,B3, paid 24.00 EUR.");
+        assertThat(node.holdsApplied.get()).isEqualTo(1);
+    }
+
+    @Test
+    void a_facts_only_answer_says_the_model_is_not_loaded_once() {
+        node.assistantAnswer = AssistantAnswers.factsOnly("You have no bookings.");
+        String out = run("1", "user1", "password1", "5", "what did I book?", "0");
+        assertThat(out).contains("You have no bookings.");
+        assertThat(out.split("not loaded", -1)).as("'not loaded' appears once").hasSize(2);
     }
 }

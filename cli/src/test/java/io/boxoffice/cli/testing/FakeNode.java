@@ -56,6 +56,17 @@ public final class FakeNode {
     public final Map<String, Hold> holds = new ConcurrentHashMap<>();
     public final Map<String, Booking> bookings = new ConcurrentHashMap<>();
     public final List<String> cards = new ArrayList<>();
+    /** What the assistant answers; null = the assistant service is unreachable. */
+    public volatile List<AskChunk> assistantAnswer;
+    /** Cancellations and holds really applied (a retry with a known idempotency key applies nothing). */
+    public final java.util.concurrent.atomic.AtomicInteger cancelsApplied = new java.util.concurrent.atomic.AtomicInteger();
+    public final java.util.concurrent.atomic.AtomicInteger holdsApplied = new java.util.concurrent.atomic.AtomicInteger();
+    /** The idempotency key of every CancelBooking call received, retries included. */
+    public final List<String> cancelKeys = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** How many of the next cancellations are applied and then answered UNAVAILABLE, like a leader that died after committing. */
+    public final java.util.concurrent.atomic.AtomicInteger cancelsToLoseAnswerOf = new java.util.concurrent.atomic.AtomicInteger();
+    /** Results by idempotency key, as a booking node remembers them. */
+    private final Map<String, Object> remembered = new ConcurrentHashMap<>();
 
     SeatMap seatMap() {
         SeatMap.Builder map = SeatMap.newBuilder().setShowId("shw_1");
@@ -115,6 +126,11 @@ public final class FakeNode {
         }, new BookingServiceGrpc.BookingServiceImplBase() {
             @Override
             public void holdSeats(HoldSeatsRequest request, StreamObserver<Hold> observer) {
+                if (!request.getIdempotencyKey().isEmpty() && remembered.get(request.getIdempotencyKey()) instanceof Hold first) {
+                    observer.onNext(first);
+                    observer.onCompleted();
+                    return;
+                }
                 List<String> seats = request.getSeatIdsCount() > 0 ? request.getSeatIdsList() : List.of("B2", "B3");
                 Set<String> free = new java.util.HashSet<>();
                 seatMap().getRowsList().forEach(r -> r.getSeatsList().stream()
@@ -132,6 +148,10 @@ public final class FakeNode {
                         .setAmount(Money.newBuilder().setAmountMinor(1200L * seats.size()).setCurrency("EUR"));
                 seats.forEach(s -> hold.addSeats(SeatLine.newBuilder().setSeatId(s).setCategory("standard").setPrice(price)));
                 holds.put(hold.getId(), hold.build());
+                holdsApplied.incrementAndGet();
+                if (!request.getIdempotencyKey().isEmpty()) {
+                    remembered.put(request.getIdempotencyKey(), hold.build());
+                }
                 observer.onNext(hold.build());
                 observer.onCompleted();
             }
@@ -206,16 +226,41 @@ public final class FakeNode {
 
             @Override
             public void cancelBooking(CancelBookingRequest request, StreamObserver<Booking> observer) {
-                Booking cancelled = bookings.get(request.getBookingId()).toBuilder()
-                        .setStatus(BookingStatus.BOOKING_STATUS_CANCELLED)
-                        .setRefunded(bookings.get(request.getBookingId()).getAmount()).build();
+                cancelKeys.add(request.getIdempotencyKey());
+                if (!request.getIdempotencyKey().isEmpty() && remembered.get(request.getIdempotencyKey()) instanceof Booking first) {
+                    observer.onNext(first);
+                    observer.onCompleted();
+                    return;
+                }
+                Booking booking = bookings.get(request.getBookingId());
+                if (booking.getStatus() != BookingStatus.BOOKING_STATUS_CONFIRMED) {
+                    observer.onError(Status.FAILED_PRECONDITION.withDescription("booking " + booking.getId()
+                            + " is already cancelled").asRuntimeException());
+                    return;
+                }
+                Booking cancelled = booking.toBuilder().setStatus(BookingStatus.BOOKING_STATUS_CANCELLED)
+                        .setStatusReason(request.getReason()).setRefunded(booking.getAmount()).build();
                 bookings.put(cancelled.getId(), cancelled);
+                cancelsApplied.incrementAndGet();
+                if (!request.getIdempotencyKey().isEmpty()) {
+                    remembered.put(request.getIdempotencyKey(), cancelled);
+                }
+                if (cancelsToLoseAnswerOf.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    observer.onError(Status.UNAVAILABLE.withDescription("leader changed").asRuntimeException());
+                    return;
+                }
                 observer.onNext(cancelled);
                 observer.onCompleted();
             }
         }, new AssistantServiceGrpc.AssistantServiceImplBase() {
             @Override
             public void ask(AskRequest request, StreamObserver<AskChunk> observer) {
+                List<AskChunk> answer = assistantAnswer;
+                if (answer != null) {
+                    answer.forEach(observer::onNext);
+                    observer.onCompleted();
+                    return;
+                }
                 observer.onError(Status.UNAVAILABLE.withDescription("the assistant service at 127.0.0.1:8190 is "
                         + "unreachable").asRuntimeException());
             }

@@ -41,6 +41,9 @@ import java.util.concurrent.TimeUnit;
 @GrpcService
 public class AssistantGrpcService extends AssistantGrpc.AssistantImplBase {
 
+    static final String ACTION_PROPOSED_NOTE = "An action is proposed and nothing has been changed: it happens only if"
+            + " you confirm it in your client, which then sends it to the booking service as you.";
+
     private final PolicyLibrary policies = PolicyLibrary.loadDefault();
 
     @Inject
@@ -71,12 +74,15 @@ public class AssistantGrpcService extends AssistantGrpc.AssistantImplBase {
             AnswerMode mode = request.getFactsOnly() ? AnswerMode.ANSWER_MODE_FACTS_ONLY_REQUESTED
                     : loaded.isEmpty() ? AnswerMode.ANSWER_MODE_FACTS_ONLY_MODEL_NOT_LOADED : AnswerMode.ANSWER_MODE_FACTS_AND_MODEL;
             observed.onNext(AskChunk.newBuilder().setAnswer(ProtoMapping.answer(answer, mode)).build());
+            if (answer.proposedAction().isPresent()) {
+                // An action request gets its proposal and nothing else: model text beside it could only confuse
+                // what will happen, and the model never takes part in an action.
+                finishWithoutModel(observed, ACTION_PROPOSED_NOTE);
+                return;
+            }
             if (mode != AnswerMode.ANSWER_MODE_FACTS_AND_MODEL) {
-                String note = mode == AnswerMode.ANSWER_MODE_FACTS_ONLY_REQUESTED ? "facts only, as requested"
-                        : "The language model is not loaded (facts-only mode), so I can only answer from the facts above. " + models.detail();
-                observed.onNext(AskChunk.newBuilder().setDone(AskDone.newBuilder()
-                        .setFinishReason(FinishReason.FINISH_REASON_NOT_GENERATED).setNote(note)).build());
-                observed.onCompleted();
+                finishWithoutModel(observed, mode == AnswerMode.ANSWER_MODE_FACTS_ONLY_REQUESTED ? "facts only, as requested"
+                        : "The language model is not loaded, so this answer comes from the facts only: " + models.unavailableReason());
                 return;
             }
             ModelService.Loaded model = loaded.get();
@@ -90,6 +96,12 @@ public class AssistantGrpcService extends AssistantGrpc.AssistantImplBase {
             metrics.rejected("invalid_argument");
             observed.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         }
+    }
+
+    private static void finishWithoutModel(StreamObserver<AskChunk> observed, String note) {
+        observed.onNext(AskChunk.newBuilder().setDone(AskDone.newBuilder()
+                .setFinishReason(FinishReason.FINISH_REASON_NOT_GENERATED).setNote(note)).build());
+        observed.onCompleted();
     }
 
     @Override

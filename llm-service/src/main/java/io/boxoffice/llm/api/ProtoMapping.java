@@ -4,16 +4,22 @@ import com.google.protobuf.Timestamp;
 import io.boxoffice.llm.assistant.Facts;
 import io.boxoffice.llm.assistant.FactualAnswer;
 import io.boxoffice.llm.assistant.Money;
+import io.boxoffice.llm.assistant.ProposedAction;
 import io.boxoffice.llm.generation.FinishReason;
 import io.boxoffice.llm.generation.SamplingParams;
 import io.boxoffice.proto.assistant.v1.AnswerMode;
+import io.boxoffice.proto.assistant.v1.CancelBookingAction;
 import io.boxoffice.proto.assistant.v1.Citation;
+import io.boxoffice.proto.assistant.v1.HoldSeatsAction;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /** Protobuf ⇄ domain. Every malformed value becomes an {@link InvalidRequestException} naming the field. */
@@ -58,7 +64,22 @@ final class ProtoMapping {
             shows.add(new Facts.Show(required(field + ".show_id", s.getShowId()), required(field + ".movie_title", s.getMovieTitle()),
                     s.getScreen(), instant(field + ".starts_at", s.hasStartsAt(), s.getStartsAt()), s.getSeatsFree(), s.getSeatsTotal(), categories));
         }
-        return new Facts(proto.getUserName(), bookings, holds, shows);
+        return new Facts(proto.getUserName(), bookings, holds, shows,
+                proto.hasPolicy() ? Optional.of(policy(proto.getPolicy())) : Optional.empty());
+    }
+
+    private static Facts.Policy policy(io.boxoffice.proto.assistant.v1.BookingPolicy proto) {
+        if (proto.getFullRefundBeforeShowMillis() < 0) {
+            throw new InvalidRequestException("facts.policy.full_refund_before_show_millis must not be negative, got "
+                    + proto.getFullRefundBeforeShowMillis());
+        }
+        if (proto.getHoldDurationMillis() < 0) {
+            throw new InvalidRequestException("facts.policy.hold_duration_millis must not be negative, got "
+                    + proto.getHoldDurationMillis());
+        }
+        return new Facts.Policy(Duration.ofMillis(proto.getFullRefundBeforeShowMillis()),
+                proto.getHoldDurationMillis() > 0 ? Optional.of(Duration.ofMillis(proto.getHoldDurationMillis())) : Optional.empty(),
+                proto.getSeatsPerHoldMax() > 0 ? OptionalInt.of(proto.getSeatsPerHoldMax()) : OptionalInt.empty());
     }
 
     static Instant instant(String field, boolean present, Timestamp timestamp) {
@@ -97,7 +118,34 @@ final class ProtoMapping {
                 .setText(answer.text()).setMode(mode).setOutsideFacts(answer.outsideFacts());
         answer.intents().forEach(intent -> builder.addIntents(intent.name()));
         answer.citations().forEach(c -> builder.addCitations(Citation.newBuilder().setSource(c.source()).setTitle(c.title())));
+        answer.proposedAction().ifPresent(action -> builder.setProposedAction(proposedAction(action)));
         return builder.build();
+    }
+
+    static io.boxoffice.proto.assistant.v1.ProposedAction proposedAction(ProposedAction action) {
+        var builder = io.boxoffice.proto.assistant.v1.ProposedAction.newBuilder().setSummary(action.summary());
+        switch (action) {
+            case ProposedAction.CancelBooking cancel -> builder.setCancelBooking(CancelBookingAction.newBuilder()
+                    .setBookingId(cancel.bookingId()).setRefund(money(cancel.refund())).setAmount(money(cancel.amount()))
+                    .setFullRefundUntil(timestamp(cancel.fullRefundUntil())).addAllSeats(cancel.seats()));
+            case ProposedAction.HoldSeats hold -> {
+                HoldSeatsAction.Builder seats = HoldSeatsAction.newBuilder().setShowId(hold.showId()).setSeatCount(hold.seatCount())
+                        .setCategory(hold.category()).setShowStartsAt(timestamp(hold.showStartsAt()))
+                        .setHoldDurationMillis(hold.holdDuration().map(Duration::toMillis).orElse(0L));
+                hold.pricePerSeat().ifPresent(price -> seats.setPricePerSeat(money(price)));
+                hold.totalPrice().ifPresent(price -> seats.setTotalPrice(money(price)));
+                builder.setHoldSeats(seats);
+            }
+        }
+        return builder.build();
+    }
+
+    private static io.boxoffice.proto.assistant.v1.Money money(Money money) {
+        return io.boxoffice.proto.assistant.v1.Money.newBuilder().setAmountMinor(money.amountMinor()).setCurrency(money.currency()).build();
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
     static io.boxoffice.proto.assistant.v1.FinishReason finishReason(FinishReason reason) {

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * the grounding text — the facts, policy passages and question the model was prompted with. The
  * factual answer never passes through the model; this guard keeps the generated part from
  * inventing the specifics (a booking id, a price, "3 hours before") that would make it look like
- * fact. Not thread-safe.
+ * fact. A sentence that claims an action was performed is withheld too: the model never acts.
+ * Not thread-safe.
  */
 public final class GroundingGuard {
 
@@ -22,6 +23,14 @@ public final class GroundingGuard {
     private static final Pattern CURRENCY = Pattern.compile("[€$£¥₹]|\\b[A-Z]{3}\\b");
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?](?=\\s)|\\n");
     private static final int SENTENCE_CHARS_MAX = 400;
+    /**
+     * A sentence saying that something was done ("I have cancelled your booking", "your seats are
+     * now held"): the model never acts, and only the user's client performs an action, after the
+     * user confirmed it, so such a sentence is always false.
+     */
+    private static final Pattern ACTION_CLAIM = Pattern.compile("(?i)\\b(?:i|we)(?: have|'ve| ve| just)? (?:cancel+ed|booked|held"
+            + "|reserved|refunded|charged|released)\\b|\\b(?:has|have|was|were) been (?:cancel+ed|booked|held|reserved|refunded"
+            + "|charged|released|issued|processed)\\b|\\b(?:is|are) now (?:cancel+ed|booked|held|reserved|refunded)\\b");
 
     private final Set<String> allowedNumbers = new HashSet<>();
     private final Set<String> allowedCurrencies = new HashSet<>();
@@ -75,6 +84,9 @@ public final class GroundingGuard {
     }
 
     public boolean isGrounded(String sentence) {
+        if (ACTION_CLAIM.matcher(sentence).find()) {
+            return false;
+        }
         Matcher numbers = NUMBER.matcher(sentence);
         while (numbers.find()) {
             if (!allowedNumbers.contains(numbers.group()) && !allowedNumbers.contains(stripZeros(numbers.group()))) {

@@ -26,6 +26,10 @@ public final class PolicyLibrary {
 
     private static final Pattern HEADING = Pattern.compile("^## ([a-z0-9-]+): (.+)$");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+    /** "{full-refund-window}", "{hold-duration}": values the booking node sends, filled in by {@link Passage#render}. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z-]+)}");
+    /** What a placeholder says when the booking node did not send its value. */
+    static final String NOT_GIVEN = "a time the cinema sets";
     private static final Set<String> STOP_WORDS = Set.of(
             "a", "an", "the", "i", "me", "my", "is", "are", "am", "do", "does", "did", "can", "could", "will", "would",
             "to", "of", "for", "in", "on", "at", "it", "and", "or", "what", "when", "which", "how", "you", "your", "be",
@@ -36,7 +40,29 @@ public final class PolicyLibrary {
     private static final double TEXT_WEIGHT = 1.0;
     private static final double SCORE_MIN = 2.5;
 
-    public record Passage(String id, String title, String text, Set<String> keywords, Set<String> titleWords, Set<String> textWords) {}
+    public record Passage(String id, String title, String text, Set<String> keywords, Set<String> titleWords, Set<String> textWords) {
+
+        /**
+         * The passage with the booking node's values in place of its placeholders: the policy text
+         * states the node's rules, not numbers of its own. Unknown placeholders are a bug in
+         * policy.md and fail.
+         */
+        public Passage render(java.util.Optional<Facts.Policy> policy) {
+            Matcher placeholder = PLACEHOLDER.matcher(text);
+            StringBuilder rendered = new StringBuilder();
+            while (placeholder.find()) {
+                String value = switch (placeholder.group(1)) {
+                    case "full-refund-window" -> policy.map(p -> TimeWords.duration(p.fullRefundBeforeShow())).orElse(NOT_GIVEN);
+                    case "hold-duration" -> policy.flatMap(Facts.Policy::holdDuration).map(TimeWords::duration).orElse(NOT_GIVEN);
+                    default -> throw new IllegalStateException("policy passage '" + id + "' has an unknown placeholder "
+                            + placeholder.group());
+                };
+                placeholder.appendReplacement(rendered, Matcher.quoteReplacement(value));
+            }
+            placeholder.appendTail(rendered);
+            return new Passage(id, title, rendered.toString(), keywords, titleWords, textWords);
+        }
+    }
 
     public record Retrieved(Passage passage, double score) {}
 
@@ -81,7 +107,7 @@ public final class PolicyLibrary {
             if (heading.matches()) {
                 if (id != null) {
                     String body = text.toString().trim();
-                    passages.add(new Passage(id, title, body, keywords, words(title), words(body)));
+                    passages.add(new Passage(id, title, body, keywords, words(title), words(PLACEHOLDER.matcher(body).replaceAll(" "))));
                 }
                 id = heading.group(1);
                 title = heading.group(2).trim();

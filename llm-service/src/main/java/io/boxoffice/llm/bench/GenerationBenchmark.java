@@ -30,13 +30,19 @@ import java.util.function.Supplier;
  * request, aggregate tokens/s for 8 concurrent requests, each with and without the KV cache.
  * Not a test: run it by hand (see docs/BENCHMARKS.md) and record the numbers.
  *
+ * <p>Also measured: how long a running request waits between two tokens while a long prompt
+ * (900 tokens) arrives, with the service's prefill rounds and with the whole prompt in one pass.
+ * Run it with {@code scripts/llm-benchmark.sh}.
+ *
  * <p>Arguments: {@code --threads N} (PyTorch intra-op threads, default 1 like the service), {@code --new-tokens N}
  * (default 64), {@code --no-cache-new-tokens N} (default 16), {@code --concurrency N} (default 8),
+ * {@code --prefill-tokens-per-step N} (default: the service default),
  * {@code --model-dir DIR} (default: write a random DistilGPT2-shaped checkpoint to a temp dir).
  */
 public final class GenerationBenchmark {
 
     private static final int PROMPT_TOKENS = 100;
+    private static final int LONG_PROMPT_TOKENS = 900;
 
     public static void main(String[] args) throws Exception {
         int threads = intArg(args, "--threads", 1);
@@ -44,6 +50,7 @@ public final class GenerationBenchmark {
         int noCacheNewTokens = intArg(args, "--no-cache-new-tokens", 16);
         int concurrency = intArg(args, "--concurrency", 8);
         String modelDirArg = stringArg(args, "--model-dir", null);
+        int prefillTokens = intArg(args, "--prefill-tokens-per-step", SchedulerLimits.PREFILL_TOKENS_PER_STEP_DEFAULT);
 
         DjlRuntime.start(Path.of(System.getProperty("java.io.tmpdir"), "boxoffice-djl"), threads);
         Path dir;
@@ -76,7 +83,7 @@ public final class GenerationBenchmark {
                 int tokens = cache ? newTokens : noCacheNewTokens;
                 String label = cache ? "KV cache" : "no KV cache";
                 try (GenerationScheduler scheduler = new GenerationScheduler(backend, tokenizer,
-                        new SchedulerLimits(Math.max(concurrency, 1), 64, 50))) {
+                        new SchedulerLimits(Math.max(concurrency, 1), 64, 50, prefillTokens))) {
                     run(scheduler, List.of(prompts.get(0)), 8); // warm-up: JIT, allocator, thread pool
                     long[] ttft = new long[5];
                     for (int i = 0; i < ttft.length; i++) {
@@ -102,8 +109,21 @@ public final class GenerationBenchmark {
                     rows.add(String.format("| %s: one request, %d new tokens: end-to-end tokens/s incl. prompt%s | %.1f |", label, tokens, runs, single.aggregateTokensPerSecond()));
                     rows.add(String.format("| %s: %d concurrent requests, %d new tokens each: aggregate tokens/s%s | %.1f (%.2f× one request end-to-end) |",
                             label, concurrency, tokens, runs, many.aggregateTokensPerSecond(), many.aggregateTokensPerSecond() / single.aggregateTokensPerSecond()));
-                    long worstTtft = many.summaries.stream().mapToLong(GenerationSummary::firstTokenNanos).max().orElse(0);
-                    rows.add(String.format("| %s: %d concurrent: slowest time to first token | %.1f ms |", label, concurrency, worstTtft / 1e6));
+                    long[] manyTtft = many.summaries.stream().mapToLong(GenerationSummary::firstTokenNanos).sorted().toArray();
+                    rows.add(String.format("| %s: %d concurrent: time to first token, median / slowest | %.1f / %.1f ms |", label,
+                            concurrency, manyTtft[manyTtft.length / 2] / 1e6, manyTtft[manyTtft.length - 1] / 1e6));
+                }
+            }
+            for (int budget : new int[] {prefillTokens, LONG_PROMPT_TOKENS}) {
+                try (GenerationScheduler scheduler = new GenerationScheduler(() -> new CachedDecodeBackend(model), tokenizer,
+                        new SchedulerLimits(Math.max(concurrency, 2), 64, 50, budget))) {
+                    run(scheduler, List.of(prompts.get(0)), 8);
+                    int[] longPrompt = new int[LONG_PROMPT_TOKENS];
+                    Arrays.setAll(longPrompt, t -> random.nextInt(model.config().vocabularySize()));
+                    long gap = longestGapWhileALongPromptArrives(scheduler, prompts.get(0), longPrompt, Math.max(newTokens, 64));
+                    rows.add(String.format("| KV cache: one request decoding while a %d-token prompt arrives: longest wait between"
+                            + " two of its tokens, prefill rounds of %d tokens%s | %.1f ms |", LONG_PROMPT_TOKENS, budget,
+                            budget >= LONG_PROMPT_TOKENS ? " (the whole prompt in one pass)" : "", gap / 1e6));
                 }
             }
             System.out.println();
@@ -122,6 +142,71 @@ public final class GenerationBenchmark {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
+        }
+    }
+
+    /**
+     * Starts a request, submits a long prompt once it has 8 tokens, and returns the longest time
+     * between two consecutive tokens of the first request from then on.
+     */
+    private static long longestGapWhileALongPromptArrives(GenerationScheduler scheduler, int[] prompt, int[] longPrompt,
+            int newTokens) throws QueueFullException {
+        CompletableFuture<GenerationSummary> first = new CompletableFuture<>();
+        CompletableFuture<GenerationSummary> second = new CompletableFuture<>();
+        long[] gapMax = new long[1];
+        scheduler.submit(new GenerationRequest(prompt, SamplingParams.greedy(), newTokens, List.of(), System.nanoTime() + 600_000_000_000L),
+                new GenerationListener() {
+                    int tokens;
+                    boolean submitted;
+                    long last;
+
+                    @Override
+                    public void onText(String text, int[] tokenIds) {
+                        long now = System.nanoTime();
+                        tokens += tokenIds.length;
+                        if (submitted) {
+                            gapMax[0] = Math.max(gapMax[0], now - last);
+                        } else if (tokens >= 8) {
+                            submitQuietly(scheduler, longPrompt, second);
+                            submitted = true;
+                        }
+                        last = now;
+                    }
+
+                    @Override
+                    public void onFinish(GenerationSummary summary) {
+                        first.complete(summary);
+                    }
+
+                    @Override
+                    public void onError(RuntimeException error) {
+                        first.completeExceptionally(error);
+                    }
+                });
+        first.join();
+        second.join();
+        return gapMax[0];
+    }
+
+    private static void submitQuietly(GenerationScheduler scheduler, int[] prompt, CompletableFuture<GenerationSummary> done) {
+        try {
+            scheduler.submit(new GenerationRequest(prompt, SamplingParams.greedy(), 4, List.of(), System.nanoTime() + 600_000_000_000L),
+                    new GenerationListener() {
+                        @Override
+                        public void onText(String text, int[] tokenIds) {}
+
+                        @Override
+                        public void onFinish(GenerationSummary summary) {
+                            done.complete(summary);
+                        }
+
+                        @Override
+                        public void onError(RuntimeException error) {
+                            done.completeExceptionally(error);
+                        }
+                    });
+        } catch (QueueFullException e) {
+            done.completeExceptionally(e);
         }
     }
 

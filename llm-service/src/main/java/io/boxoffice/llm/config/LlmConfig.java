@@ -43,6 +43,14 @@ public interface LlmConfig {
         /** Requests waiting for a batch slot; beyond this, RESOURCE_EXHAUSTED. */
         @WithDefault("32")
         int queueCapacity();
+
+        /**
+         * Prompt tokens run in one prefill round between two decode steps. Prompts that arrive
+         * together run packed in one pass; a longer prompt runs in parts. Bounds the pause a new
+         * prompt causes the answers being generated (about 1 ms per token on one core).
+         */
+        @WithDefault("256")
+        int prefillTokensPerStepMax();
     }
 
     interface Generation {

@@ -12,4 +12,7 @@ public interface GenerationMetrics {
     default void finished(GenerationSummary summary) {}
 
     default void batchStep(int rows, long nanos) {}
+
+    /** One prefill round: {@code prompts} prompts (or parts of them), {@code tokens} tokens in all. */
+    default void prefillStep(int prompts, int tokens, long nanos) {}
 }

@@ -14,13 +14,16 @@ import org.jboss.logging.Logger;
 
 /**
  * Continuous batching: one thread owns the model and repeatedly (1) admits waiting requests into
- * free batch slots, running each prompt once (prefill), then (2) decodes one token for every
- * active sequence in a single batched model call. Sequences join and leave between steps, so a
- * long answer never holds up a short one, and eight concurrent requests cost about as much per
- * step as one (decoding is bound by reading the weights, which the batch shares).
+ * free batch slots, (2) runs one prefill round: the admitted prompts, packed together up to
+ * {@link SchedulerLimits#prefillTokensPerStepMax()} tokens (a longer prompt runs in parts over
+ * several rounds), then (3) decodes one token for every sequence whose prompt has run, in a
+ * single batched model call. Sequences join and leave between steps, so a long answer never
+ * holds up a short one, a long prompt delays the running sequences by at most one bounded round
+ * per token, and eight concurrent requests cost far less per step than eight single ones
+ * (decoding is bound by reading the weights, which the batch shares).
  *
- * <p>Bounded: at most {@link SchedulerLimits#batchSizeMax()} active sequences and
- * {@link SchedulerLimits#queueCapacity()} waiting ones; a full queue rejects with
+ * <p>Bounded: at most {@link SchedulerLimits#batchSizeMax()} admitted sequences (prefilling or
+ * decoding) and {@link SchedulerLimits#queueCapacity()} waiting ones; a full queue rejects with
  * {@link QueueFullException}. Every sequence stops at its max tokens, deadline, end of text, a
  * stop sequence, cancellation, or the model's context size.
  */
@@ -34,6 +37,9 @@ public final class GenerationScheduler implements AutoCloseable {
     private final GenerationMetrics metrics;
     private final LongSupplier clock;
     private final BlockingQueue<Sequence> waiting;
+    /** Admitted sequences whose prompt has not finished running, oldest first. */
+    private final List<Sequence> prefilling = new ArrayList<>();
+    /** Sequences being decoded, in the backend's row order. */
     private final List<Sequence> active = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -80,7 +86,7 @@ public final class GenerationScheduler implements AutoCloseable {
         return waiting.size();
     }
 
-    /** Sequences currently being decoded (read racily, for metrics). */
+    /** Sequences currently admitted: prompts running or being decoded (read racily, for metrics). */
     public int activeSequences() {
         return activeCount;
     }
@@ -94,7 +100,7 @@ public final class GenerationScheduler implements AutoCloseable {
         try {
             while (running) {
                 try {
-                    if (active.isEmpty()) {
+                    if (active.isEmpty() && prefilling.isEmpty()) {
                         Sequence next = waiting.poll(limits.idlePollMillis(), TimeUnit.MILLISECONDS);
                         if (next == null) {
                             continue;
@@ -103,18 +109,26 @@ public final class GenerationScheduler implements AutoCloseable {
                     }
                     admitWaiting();
                     retireStopped();
+                    if (!prefilling.isEmpty()) {
+                        prefillRound();
+                    }
+                    retireStopped();
                     if (!active.isEmpty()) {
                         decodeStep();
                     }
-                    activeCount = active.size();
+                    activeCount = active.size() + prefilling.size();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
                 } catch (RuntimeException e) {
-                    failActive(e);
+                    failAdmitted(e);
                 }
             }
         } finally {
+            for (Sequence sequence : prefilling) {
+                sequence.finish(FinishReason.CANCELLED);
+            }
+            prefilling.clear();
             for (Sequence sequence : active) {
                 sequence.finish(FinishReason.CANCELLED);
             }
@@ -129,12 +143,12 @@ public final class GenerationScheduler implements AutoCloseable {
 
     private void admitWaiting() {
         Sequence next;
-        while (active.size() < limits.batchSizeMax() && (next = waiting.poll()) != null) {
+        while (active.size() + prefilling.size() < limits.batchSizeMax() && (next = waiting.poll()) != null) {
             admit(next);
         }
     }
 
-    /** Runs the prompt, samples the first token, and keeps the sequence if it is not already done. */
+    /** Takes a batch slot for the sequence, whose prompt then runs in the next prefill rounds. */
     private void admit(Sequence sequence) {
         sequence.admittedNanos = clock.getAsLong() - sequence.submittedNanos;
         FinishReason early = sequence.stopReasonBeforeStep();
@@ -146,16 +160,43 @@ public final class GenerationScheduler implements AutoCloseable {
             sequence.finish(FinishReason.CONTEXT_FULL);
             return;
         }
-        float[] logits;
-        try {
-            logits = backend.add(sequence.request.promptTokens());
-        } catch (RuntimeException e) {
-            sequence.fail(e); // not yet active, so failActive would not reach it
-            throw e;
+        sequence.prompt = new PromptRun(sequence.request.promptTokens());
+        prefilling.add(sequence);
+    }
+
+    /**
+     * Runs the waiting prompts, oldest first, packed into one model pass of at most
+     * {@link SchedulerLimits#prefillTokensPerStepMax()} tokens; the last one taken may run only
+     * in part. Finished prompts sample their first token and join the decoding rows.
+     */
+    private void prefillRound() {
+        int budget = limits.prefillTokensPerStepMax();
+        List<Sequence> chosen = new ArrayList<>();
+        List<PromptRun> prompts = new ArrayList<>();
+        List<Integer> takes = new ArrayList<>();
+        for (Sequence sequence : prefilling) {
+            if (budget == 0) {
+                break;
+            }
+            int take = Math.min(sequence.prompt.remaining(), budget);
+            chosen.add(sequence);
+            prompts.add(sequence.prompt);
+            takes.add(take);
+            budget -= take;
         }
-        active.add(sequence);
-        sequence.tokensInContext = sequence.request.promptTokens().length;
-        sequence.accept(sequence.sampler.sample(logits));
+        long start = clock.getAsLong();
+        float[][] logits = backend.prefill(prompts, takes.stream().mapToInt(Integer::intValue).toArray());
+        metrics.prefillStep(chosen.size(), limits.prefillTokensPerStepMax() - budget, clock.getAsLong() - start);
+        for (int i = 0; i < chosen.size(); i++) {
+            if (logits[i] == null) {
+                continue;
+            }
+            Sequence sequence = chosen.get(i);
+            prefilling.remove(sequence);
+            active.add(sequence);
+            sequence.tokensInContext = sequence.request.promptTokens().length;
+            sequence.accept(sequence.sampler.sample(logits[i]));
+        }
     }
 
     private void decodeStep() {
@@ -174,8 +215,20 @@ public final class GenerationScheduler implements AutoCloseable {
         retireStopped();
     }
 
-    /** Removes finished rows and finishes rows whose deadline passed or that were cancelled. */
+    /**
+     * Removes finished rows, finishes rows whose deadline passed or that were cancelled, and drops
+     * unfinished prompts that were cancelled or ran out of time.
+     */
     private void retireStopped() {
+        for (int i = prefilling.size() - 1; i >= 0; i--) {
+            Sequence sequence = prefilling.get(i);
+            FinishReason reason = sequence.stopReasonBeforeStep();
+            if (reason != null) {
+                sequence.finish(reason);
+                backend.discard(sequence.prompt);
+                prefilling.remove(i);
+            }
+        }
         List<Integer> rows = new ArrayList<>();
         for (int row = 0; row < active.size(); row++) {
             Sequence sequence = active.get(row);
@@ -201,8 +254,14 @@ public final class GenerationScheduler implements AutoCloseable {
         }
     }
 
-    private void failActive(RuntimeException error) {
-        LOG.errorf(error, "generation step failed; failing %d active sequences and resetting the batch", active.size());
+    /** A model call failed: every admitted sequence fails (its state lived in the backend), and the backend starts afresh. */
+    private void failAdmitted(RuntimeException error) {
+        LOG.errorf(error, "generation step failed; failing %d admitted sequences and resetting the batch",
+                active.size() + prefilling.size());
+        for (Sequence sequence : prefilling) {
+            sequence.fail(error);
+        }
+        prefilling.clear();
         for (Sequence sequence : active) {
             sequence.fail(error);
         }
@@ -231,6 +290,7 @@ public final class GenerationScheduler implements AutoCloseable {
         final long submittedNanos;
         final Utf8StreamDecoder utf8 = new Utf8StreamDecoder();
         final StopSequenceMatcher stops;
+        PromptRun prompt;
         final List<Integer> unreportedTokens = new ArrayList<>();
         volatile boolean cancelled;
         boolean finished;

@@ -3,11 +3,17 @@ package io.boxoffice.llm.generation;
 /**
  * Bounds of the scheduler.
  *
- * @param batchSizeMax sequences decoded together in one step
+ * @param batchSizeMax sequences admitted at once (prompts running or being decoded)
  * @param queueCapacity requests waiting for a batch slot before new ones are rejected
  * @param idlePollMillis how long the idle scheduler waits for work before checking for shutdown
+ * @param prefillTokensPerStepMax prompt tokens run in one prefill round, between two decode
+ *     steps: bounds how long a long prompt (or many prompts arriving together) delays the
+ *     sequences being decoded
  */
-public record SchedulerLimits(int batchSizeMax, int queueCapacity, int idlePollMillis) {
+public record SchedulerLimits(int batchSizeMax, int queueCapacity, int idlePollMillis, int prefillTokensPerStepMax) {
+
+    /** The service default of {@code boxoffice.llm.scheduler.prefill-tokens-per-step-max}. */
+    public static final int PREFILL_TOKENS_PER_STEP_DEFAULT = 256;
 
     public SchedulerLimits {
         if (batchSizeMax < 1 || batchSizeMax > 64) {
@@ -19,5 +25,12 @@ public record SchedulerLimits(int batchSizeMax, int queueCapacity, int idlePollM
         if (idlePollMillis < 1) {
             throw new IllegalArgumentException("idle poll millis must be positive, got " + idlePollMillis);
         }
+        if (prefillTokensPerStepMax < 1 || prefillTokensPerStepMax > 65_536) {
+            throw new IllegalArgumentException("prefill tokens per step max must be within 1..65536, got " + prefillTokensPerStepMax);
+        }
+    }
+
+    public SchedulerLimits(int batchSizeMax, int queueCapacity, int idlePollMillis) {
+        this(batchSizeMax, queueCapacity, idlePollMillis, PREFILL_TOKENS_PER_STEP_DEFAULT);
     }
 }

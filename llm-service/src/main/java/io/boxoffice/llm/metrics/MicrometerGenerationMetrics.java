@@ -25,6 +25,8 @@ public class MicrometerGenerationMetrics implements GenerationMetrics {
     private final DistributionSummary tokensPerSecond;
     private final DistributionSummary batchRows;
     private final Timer batchStep;
+    private final DistributionSummary prefillTokens;
+    private final Timer prefillStep;
 
     public MicrometerGenerationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -39,6 +41,11 @@ public class MicrometerGenerationMetrics implements GenerationMetrics {
         this.batchRows = DistributionSummary.builder("boxoffice.llm.batch.rows")
                 .description("Sequences decoded together per step").register(registry);
         this.batchStep = Timer.builder("boxoffice.llm.batch.step").description("Duration of one batched decode step")
+                .publishPercentileHistogram().register(registry);
+        this.prefillTokens = DistributionSummary.builder("boxoffice.llm.prefill.tokens")
+                .description("Prompt tokens run together in one prefill round").register(registry);
+        this.prefillStep = Timer.builder("boxoffice.llm.prefill.step")
+                .description("Duration of one prefill round (prompts packed together, between two decode steps)")
                 .publishPercentileHistogram().register(registry);
     }
 
@@ -72,6 +79,12 @@ public class MicrometerGenerationMetrics implements GenerationMetrics {
     public void batchStep(int rows, long nanos) {
         batchRows.record(rows);
         batchStep.record(Duration.ofNanos(nanos));
+    }
+
+    @Override
+    public void prefillStep(int prompts, int tokens, long nanos) {
+        prefillTokens.record(tokens);
+        prefillStep.record(Duration.ofNanos(nanos));
     }
 
     /** Latency of a whole gRPC call, by method and final status code. */

@@ -54,15 +54,30 @@ public final class BatchKvCache implements AutoCloseable {
 
     /** Adds a prefilled prompt as the last row and frees the prefill's tensors. Returns the row index. */
     public int add(Gpt2Model.Prefill prefill) {
-        int newLength = Math.max(length, prefill.tokens());
-        List<RowSource> sources = new ArrayList<>(rows + 1);
+        addAll(List.of(prefill));
+        return rows - 1;
+    }
+
+    /**
+     * Adds prefilled prompts as the last rows, in order, with one rebuild of the tensors, and frees
+     * the prefills' tensors.
+     */
+    public void addAll(List<Gpt2Model.Prefill> prefills) {
+        int newLength = length;
+        List<RowSource> sources = new ArrayList<>(rows + prefills.size());
         for (int row = 0; row < rows; row++) {
             sources.add(new RowSource(keys, values, row, pads[row], length - pads[row]));
         }
-        sources.add(new RowSource(prefill.keys(), prefill.values(), 0, 0, prefill.tokens()));
+        for (Gpt2Model.Prefill prefill : prefills) {
+            if (prefill.lastLogits() == null) {
+                throw new IllegalArgumentException("only a whole prompt can join the batch; this one has run "
+                        + prefill.tokens() + " tokens and is not finished");
+            }
+            newLength = Math.max(newLength, prefill.tokens());
+            sources.add(new RowSource(prefill.keys(), prefill.values(), 0, 0, prefill.tokens()));
+        }
         rebuild(sources, newLength);
-        prefill.close();
-        return rows - 1;
+        prefills.forEach(Gpt2Model.Prefill::close);
     }
 
     /** Removes the given rows; the others keep their order. Drops padding columns no row needs any more. */
@@ -100,17 +115,20 @@ public final class BatchKvCache implements AutoCloseable {
         long[] ids = new long[rows];
         long[] positions = new long[rows];
         float[] mask = new float[rows * (length + 1)];
+        boolean padded = false;
         for (int row = 0; row < rows; row++) {
             ids[row] = lastTokens[row];
             positions[row] = length - pads[row];
             Arrays.fill(mask, row * (length + 1), row * (length + 1) + pads[row], Gpt2Model.MASKED);
+            padded |= pads[row] > 0;
         }
         int column = length;
         try (NDManager step = model.weightsManager().newSubManager()) {
-            NDArray maskArray = step.create(mask, new Shape(rows, 1, 1, length + 1));
+            // Rows of equal length (one row, always) have nothing to hide: skip the mask.
+            NDArray maskArray = padded ? step.create(mask, new Shape(rows, 1, 1, length + 1)) : null;
             NDIndex writeColumn = new NDIndex(":, :, {}:{}, :", column, column + 1);
             NDIndex attended = new NDIndex(":, :, 0:{}, :", column + 1);
-            NDArray hidden = model.forward(step, ids, positions, rows, 1, maskArray, (layer, k, v) -> {
+            NDArray hidden = model.forwardDecode(step, ids, positions, maskArray, (layer, k, v) -> {
                 keys[layer].set(writeColumn, k);
                 values[layer].set(writeColumn, v);
                 NDArray keyView = keys[layer].get(attended);
@@ -119,7 +137,7 @@ public final class BatchKvCache implements AutoCloseable {
                 valueView.attach(step);
                 return new NDArray[] {keyView, valueView};
             });
-            float[][] logits = model.lastPositionLogits(hidden, 1);
+            float[][] logits = model.logits(hidden);
             length++;
             return logits;
         }

@@ -1,6 +1,7 @@
 package io.boxoffice.llm.model;
 
 import io.boxoffice.llm.generation.DecodeBackend;
+import io.boxoffice.llm.generation.PromptRun;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,10 +19,25 @@ public final class RecomputingDecodeBackend implements DecodeBackend {
         this.model = model;
     }
 
+    /** Without a cache a partial prompt has nothing to keep: it is recomputed whole once its last part runs. */
     @Override
-    public float[] add(int[] promptTokens) {
-        sequences.add(promptTokens.clone());
-        return model.lastLogitsWithoutCache(List.of(promptTokens))[0];
+    public float[][] prefill(List<PromptRun> prompts, int[] tokens) {
+        float[][] logits = new float[prompts.size()][];
+        for (int i = 0; i < prompts.size(); i++) {
+            PromptRun prompt = prompts.get(i);
+            boolean last = tokens[i] == prompt.remaining();
+            prompt.advance(tokens[i], null);
+            if (last) {
+                sequences.add(prompt.tokens().clone());
+                logits[i] = model.lastLogitsWithoutCache(List.of(prompt.tokens()))[0];
+            }
+        }
+        return logits;
+    }
+
+    @Override
+    public void discard(PromptRun prompt) {
+        // Nothing is kept for an unfinished prompt.
     }
 
     @Override

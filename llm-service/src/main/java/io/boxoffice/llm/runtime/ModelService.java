@@ -79,7 +79,8 @@ public class ModelService {
                 throw new IllegalStateException("the tokenizer has " + tokenizer.vocabularySize() + " tokens but the model only "
                         + model.config().vocabularySize() + ": vocab.json does not belong to this model");
             }
-            SchedulerLimits limits = new SchedulerLimits(config.scheduler().batchSizeMax(), config.scheduler().queueCapacity(), 100);
+            SchedulerLimits limits = new SchedulerLimits(config.scheduler().batchSizeMax(), config.scheduler().queueCapacity(), 100,
+                    config.scheduler().prefillTokensPerStepMax());
             GenerationScheduler scheduler = new GenerationScheduler(
                     config.kvCache() ? () -> new CachedDecodeBackend(model) : () -> new RecomputingDecodeBackend(model),
                     tokenizer, limits, metrics, System::nanoTime);
@@ -109,6 +110,16 @@ public class ModelService {
 
     public String detail() {
         return detail;
+    }
+
+    /** Why no model answers, in words for the user (without repeating that the model is not loaded). */
+    public String unavailableReason() {
+        return switch (state) {
+            case STARTING, LOADING -> "it is still loading; ask again in a few seconds.";
+            case FACTS_ONLY -> "no model files in " + modelDirectory() + ". An operator can fetch DistilGPT2 with"
+                    + " llm-service/fetch-model.sh and restart the service.";
+            case FAILED, READY -> detail;
+        };
     }
 
     public Optional<Loaded> loaded() {

@@ -65,8 +65,9 @@ class AssistantGrpcServiceTest {
 
     @Test
     void ask_streams_the_factual_answer_first_then_guarded_model_text_then_done() {
-        List<AskChunk> chunks = GrpcClients.ask(channel, GrpcClients.ask("Can I cancel booking B-1001?"));
+        List<AskChunk> chunks = GrpcClients.ask(channel, GrpcClients.ask("What refund would I get for booking B-1001?"));
         assertThat(chunks.get(0).hasAnswer()).isTrue();
+        assertThat(chunks.get(0).getAnswer().hasProposedAction()).isFalse();
         assertThat(chunks.get(0).getAnswer().getText()).contains("full refund of EUR 24.00 until Tue 24 Nov 2026 19:00 UTC");
         assertThat(chunks.get(0).getAnswer().getMode()).isEqualTo(AnswerMode.ANSWER_MODE_FACTS_AND_MODEL);
         assertThat(chunks.get(0).getAnswer().getIntentsList()).contains("CANCEL_OR_REFUND");
@@ -74,6 +75,28 @@ class AssistantGrpcServiceTest {
         assertThat(last.hasDone()).isTrue();
         assertThat(last.getDone().getGeneratedTokens()).isBetween(1, 12);
         assertThat(chunks.subList(1, chunks.size() - 1)).allMatch(AskChunk::hasGeneratedText);
+    }
+
+    @Test
+    void an_action_request_gets_one_proposal_and_no_model_text() {
+        List<AskChunk> chunks = GrpcClients.ask(channel, GrpcClients.ask("Please cancel my Dune: Part Two booking"));
+        assertThat(chunks).hasSize(2);
+        var proposal = chunks.get(0).getAnswer().getProposedAction();
+        assertThat(proposal.getCancelBooking().getBookingId()).isEqualTo("B-1001");
+        assertThat(proposal.getCancelBooking().getRefund().getAmountMinor()).isEqualTo(2400);
+        assertThat(proposal.getCancelBooking().getFullRefundUntil()).isEqualTo(GrpcClients.at("2026-11-24T19:00:00Z"));
+        assertThat(proposal.getSummary()).startsWith("Cancel booking B-1001 (Dune: Part Two")
+                .contains("you get a full refund of EUR 24.00");
+        assertThat(chunks.get(1).getDone().getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_NOT_GENERATED);
+        assertThat(chunks.get(1).getDone().getNote()).isEqualTo(AssistantGrpcService.ACTION_PROPOSED_NOTE);
+    }
+
+    @Test
+    void a_negative_refund_window_in_the_facts_is_invalid_argument() {
+        var request = GrpcClients.ask("hi").toBuilder();
+        request.getFactsBuilder().getPolicyBuilder().setFullRefundBeforeShowMillis(-1);
+        assertThatThrownBy(() -> GrpcClients.ask(channel, request.build()))
+                .hasMessageContaining("INVALID_ARGUMENT: facts.policy.full_refund_before_show_millis must not be negative");
     }
 
     @Test

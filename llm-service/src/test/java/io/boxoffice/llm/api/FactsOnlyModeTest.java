@@ -52,7 +52,11 @@ class FactsOnlyModeTest {
             assertThat(chunks.get(0).getAnswer().getMode()).isEqualTo(AnswerMode.ANSWER_MODE_FACTS_ONLY_MODEL_NOT_LOADED);
             assertThat(chunks.get(0).getAnswer().getText()).contains("seats F7, F8");
             assertThat(chunks.get(1).getDone().getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_NOT_GENERATED);
-            assertThat(chunks.get(1).getDone().getNote()).contains("not loaded (facts-only mode)");
+            String note = chunks.get(1).getDone().getNote();
+            assertThat(note).startsWith("The language model is not loaded, so this answer comes from the facts only: no model files in")
+                    .contains("fetch-model.sh");
+            String all = chunks.get(0).getAnswer().getText() + "\n" + note;
+            assertThat(all.split("not loaded", -1)).as("'not loaded' is said once").hasSize(2);
             assertThatThrownBy(() -> GrpcClients.drain(GrpcClients.stub(channel).generate(GenerateRequest.newBuilder().setPrompt("hi").build())))
                     .hasMessageContaining("FAILED_PRECONDITION: no language model is loaded");
         } finally {

@@ -8,6 +8,7 @@ import io.boxoffice.proto.assistant.v1.Facts;
 import io.boxoffice.proto.assistant.v1.Hold;
 import io.boxoffice.proto.assistant.v1.Money;
 import io.boxoffice.proto.assistant.v1.Booking;
+import io.boxoffice.proto.assistant.v1.BookingPolicy;
 import io.boxoffice.proto.assistant.v1.Show;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
@@ -51,6 +52,8 @@ final class GrpcClients {
                         .setShowStartsAt(at("2026-11-25T20:00:00Z")).addSeats("G1").setExpiresAt(at("2026-11-24T18:07:30Z")))
                 .addShows(Show.newBuilder().setShowId("S-1").setMovieTitle("Dune: Part Two").setScreen("Screen 1")
                         .setStartsAt(at("2026-11-24T21:00:00Z")).setSeatsFree(37).setSeatsTotal(120))
+                .setPolicy(BookingPolicy.newBuilder().setFullRefundBeforeShowMillis(7_200_000).setHoldDurationMillis(600_000)
+                        .setSeatsPerHoldMax(10))
                 .build();
     }
 

@@ -1,12 +1,19 @@
 package io.boxoffice.llm.assistant;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
-/** One user's facts at 2026-11-24 18:00 UTC. */
+/** One user's facts at 2026-11-24 18:00 UTC, with the booking node's default policy. */
 public final class AssistantFixtures {
 
     public static final Instant NOW = Instant.parse("2026-11-24T18:00:00Z");
+
+    /** What a booking node with the default limits sends: full refund up to 2 h before, 10-minute holds, 10 seats a hold. */
+    public static final Facts.Policy POLICY = new Facts.Policy(Duration.ofHours(2), Optional.of(Duration.ofMinutes(10)),
+            OptionalInt.of(10));
 
     private AssistantFixtures() {}
 
@@ -27,6 +34,7 @@ public final class AssistantFixtures {
                         new Facts.Show("S-1", "Dune: Part Two", "Screen 1", Instant.parse("2026-11-24T21:00:00Z"), 37, 120,
                                 List.of(new Facts.CategoryAvailability("Standard", new Money(1200, "EUR"), 30),
                                         new Facts.CategoryAvailability("Premium", new Money(1800, "EUR"), 7))),
-                        new Facts.Show("S-2", "Wicked", "Screen 2", Instant.parse("2026-11-25T18:00:00Z"), 0, 80, List.of())));
+                        new Facts.Show("S-2", "Wicked", "Screen 2", Instant.parse("2026-11-25T18:00:00Z"), 0, 80, List.of())),
+                Optional.of(POLICY));
     }
 }

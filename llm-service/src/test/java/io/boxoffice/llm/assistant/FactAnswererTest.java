@@ -4,8 +4,11 @@ import static io.boxoffice.llm.assistant.AssistantFixtures.NOW;
 import static io.boxoffice.llm.assistant.AssistantFixtures.facts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +37,7 @@ class FactAnswererTest {
     @Test
     void a_refund_after_the_show_started_is_refused_by_policy() {
         FactualAnswer answer = ask("I want a refund for Barbie");
-        assertThat(answer.text()).contains("Booking B-1003").contains("the show started at Tue 24 Nov 2026 17:00 UTC, so there is no refund")
+        assertThat(answer.text()).contains("Booking B-1003").contains("the show started at Tue 24 Nov 2026 17:00 UTC, so it can no longer be cancelled and there is no refund")
                 .contains("Only an admin can refund it").doesNotContain("full refund of");
     }
 
@@ -93,7 +96,7 @@ class FactAnswererTest {
 
     @Test
     void policy_questions_quote_the_policy() {
-        assertThat(ask("How long do holds last before they expire?").text()).contains("A hold expires after 10 minutes by default")
+        assertThat(ask("How long do holds last before they expire?").text()).contains("A hold expires after 10 minutes, unless you pay")
                 .contains("can be extended, up to a cap");
         assertThat(ask("Which test cards can I use to pay?").text()).contains("with the hold id as the idempotency key")
                 .contains("test card numbers");
@@ -118,10 +121,36 @@ class FactAnswererTest {
     }
 
     @Test
-    void the_refund_rule_in_code_matches_the_shipped_policy_text() {
-        assertThat(RefundPolicy.FULL_REFUND_CUTOFF.toHours()).isEqualTo(2);
-        assertThat(PolicyLibrary.loadDefault().passage("cancellation-refund").text())
+    void the_policy_text_states_the_booking_nodes_values_not_its_own() {
+        PolicyLibrary.Passage refunds = PolicyLibrary.loadDefault().passage("cancellation-refund");
+        assertThat(refunds.render(Optional.of(AssistantFixtures.POLICY)).text())
                 .contains("full refund if you cancel up to 2 hours before the show starts, and no refund after that")
                 .contains("Admins can refund any booking");
+        Facts.Policy ninetyMinutes = new Facts.Policy(Duration.ofMinutes(90), Optional.of(Duration.ofMinutes(5)), OptionalInt.empty());
+        assertThat(refunds.render(Optional.of(ninetyMinutes)).text()).contains("up to 1 hour 30 minutes before the show starts");
+        assertThat(PolicyLibrary.loadDefault().passage("holds").render(Optional.of(ninetyMinutes)).text())
+                .contains("A hold expires after 5 minutes");
+        assertThat(refunds.render(Optional.empty()).text()).contains("up to a time the cinema sets before the show starts")
+                .doesNotContainPattern("\\d");
+    }
+
+    @Test
+    void the_refund_deadline_follows_the_window_the_booking_node_sends() {
+        Facts facts = AssistantFixtures.facts();
+        Facts thirtyMinutes = new Facts(facts.userName(), facts.bookings(), facts.holds(), facts.shows(),
+                Optional.of(new Facts.Policy(Duration.ofMinutes(30), Optional.empty(), OptionalInt.empty())));
+        // Oppenheimer starts at 19:30; at 18:00 the 2-hour window has closed, a 30-minute one has not.
+        assertThat(ask("can I still get a refund for Oppenheimer?").text()).contains("cancelling now gives no refund");
+        assertThat(answerer.answer("can I still get a refund for Oppenheimer?", thirtyMinutes, NOW, ZoneOffset.UTC).text())
+                .contains("full refund of EUR 12.00 until Tue 24 Nov 2026 19:00 UTC (30 minutes before the show)");
+    }
+
+    @Test
+    void without_the_booking_nodes_policy_no_refund_is_stated() {
+        Facts facts = AssistantFixtures.facts();
+        Facts noPolicy = new Facts(facts.userName(), facts.bookings(), facts.holds(), facts.shows(), Optional.empty());
+        FactualAnswer answer = answerer.answer("cancel my Dune: Part Two booking", noPolicy, NOW, ZoneOffset.UTC);
+        assertThat(answer.text()).contains("Booking B-1001").contains(FactAnswerer.NO_REFUND_RULES).doesNotContain("full refund of");
+        assertThat(answer.proposedAction()).isEmpty();
     }
 }

@@ -38,4 +38,17 @@ class GroundingGuardTest {
         assertThat(guard.withheld()).isEqualTo(1);
         assertThat(guard.flush()).containsExactly(" And");
     }
+
+    @Test
+    void sentences_claiming_an_action_was_performed_are_withheld() {
+        GroundingGuard guard = new GroundingGuard(GROUNDING);
+        List<String> passed = new ArrayList<>();
+        for (String sentence : List.of("I have cancelled your booking. ", "Your seats F7 and F8 are now held. ",
+                "I've booked it for you. ", "The refund has been issued. ", "Booking B-1001 has been cancelled. ",
+                "You can cancel it in bookingctl. ")) {
+            passed.addAll(guard.accept(sentence));
+        }
+        assertThat(passed).extracting(String::strip).containsExactly("You can cancel it in bookingctl.");
+        assertThat(guard.withheld()).isEqualTo(5);
+    }
 }

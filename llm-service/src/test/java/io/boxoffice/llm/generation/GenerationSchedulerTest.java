@@ -80,6 +80,40 @@ class GenerationSchedulerTest {
         }
     }
 
+    /** Records prefill rounds ("P&lt;prompts&gt;/&lt;tokens&gt;") and decode steps ("D&lt;rows&gt;") in the order they ran. */
+    static final class StepLog implements GenerationMetrics {
+        final List<String> steps = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void prefillStep(int prompts, int tokens, long nanos) {
+            steps.add("P" + prompts + "/" + tokens);
+        }
+
+        @Override
+        public void batchStep(int rows, long nanos) {
+            steps.add("D" + rows);
+        }
+    }
+
+    /** A listener that holds the scheduler thread at its first token until released. */
+    static final class HoldingCollector extends Collector {
+        final CountDownLatch firstTokenSeen = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void onText(String delta, int[] tokenIds) {
+            super.onText(delta, tokenIds);
+            if (firstTokenSeen.getCount() > 0) {
+                firstTokenSeen.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
     private static GenerationScheduler scheduler(int batch, Supplier<DecodeBackend> backend, GenerationMetrics metrics, LongSupplier clock) {
         return new GenerationScheduler(backend, tokenizer, new SchedulerLimits(batch, 16, 5), metrics, clock);
     }
@@ -276,5 +310,73 @@ class GenerationSchedulerTest {
             assertThat(blocking.await().reason()).isEqualTo(FinishReason.CANCELLED);
             assertThat(waiting.await().reason()).isEqualTo(FinishReason.MAX_TOKENS);
         }
+    }
+
+    @Test
+    void prompts_that_arrive_together_are_prefilled_together_and_generate_what_they_would_alone() throws Exception {
+        List<int[]> prompts = prompts().subList(0, 4);
+        List<List<Integer>> alone = new ArrayList<>();
+        try (GenerationScheduler single = cached(1)) {
+            for (int[] prompt : prompts) {
+                Collector collector = new Collector();
+                single.submit(request(prompt, 6), collector);
+                collector.await();
+                alone.add(collector.tokens);
+            }
+        }
+        StepLog log = new StepLog();
+        try (GenerationScheduler scheduler = new GenerationScheduler(() -> new CachedDecodeBackend(model), tokenizer,
+                new SchedulerLimits(4, 16, 5, 256), log, System::nanoTime)) {
+            HoldingCollector first = new HoldingCollector();
+            scheduler.submit(request(prompts.get(0), 6), first);
+            assertThat(first.firstTokenSeen.await(30, TimeUnit.SECONDS)).isTrue();
+            List<Collector> others = new ArrayList<>();
+            for (int[] prompt : prompts.subList(1, 4)) { // they arrive while the scheduler is busy
+                Collector collector = new Collector();
+                scheduler.submit(request(prompt, 6), collector);
+                others.add(collector);
+            }
+            first.release.countDown();
+            first.await();
+            for (int i = 0; i < others.size(); i++) {
+                others.get(i).await();
+                assertThat(others.get(i).tokens).as("prompt %d", i + 1).isEqualTo(alone.get(i + 1));
+            }
+            assertThat(first.tokens).isEqualTo(alone.get(0));
+        }
+        int together = prompts.get(1).length + prompts.get(2).length + prompts.get(3).length;
+        assertThat(log.steps).startsWith("P1/" + prompts.get(0).length).contains("P3/" + together);
+    }
+
+    @Test
+    void a_long_prompt_runs_in_parts_between_decode_steps_of_the_running_sequence() throws Exception {
+        int[] longPrompt = new int[40];
+        java.util.Arrays.setAll(longPrompt, i -> (i * 7) % 299);
+        List<Integer> longAlone;
+        try (GenerationScheduler single = cached(1)) {
+            Collector collector = new Collector();
+            single.submit(request(longPrompt, 5), collector);
+            collector.await();
+            longAlone = collector.tokens;
+        }
+        StepLog log = new StepLog();
+        try (GenerationScheduler scheduler = new GenerationScheduler(() -> new CachedDecodeBackend(model), tokenizer,
+                new SchedulerLimits(4, 16, 5, 8), log, System::nanoTime)) {
+            HoldingCollector running = new HoldingCollector();
+            scheduler.submit(request(new int[] {3, 4}, 30), running);
+            assertThat(running.firstTokenSeen.await(30, TimeUnit.SECONDS)).isTrue();
+            Collector late = new Collector();
+            scheduler.submit(request(longPrompt, 5), late);
+            running.release.countDown();
+            running.await();
+            late.await();
+            assertThat(late.tokens).as("a prompt run in parts generates what it does run whole").isEqualTo(longAlone);
+        }
+        // 40 tokens in rounds of 8: five rounds, and the running sequence decodes after each of them.
+        List<String> steps = new ArrayList<>(log.steps);
+        int firstPart = steps.indexOf("P1/8");
+        assertThat(firstPart).isPositive();
+        assertThat(steps.subList(firstPart, firstPart + 10)).containsExactly("P1/8", "D1", "P1/8", "D1", "P1/8", "D1",
+                "P1/8", "D1", "P1/8", "D2");
     }
 }

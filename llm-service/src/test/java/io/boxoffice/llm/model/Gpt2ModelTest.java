@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class Gpt2ModelTest {
 
+    /** Largest logit difference allowed between two float32 computations of the same logits. */
     private static final float TOLERANCE = 2e-4f;
     private static Gpt2Model model;
 
@@ -123,6 +124,78 @@ class Gpt2ModelTest {
                     next[s]++;
                 }
             }
+        }
+    }
+
+    /**
+     * Batched prefill: prompts of different lengths run packed in one pass must give each prompt
+     * the same next-token logits, and the same cache, as running it alone (within {@link #TOLERANCE};
+     * only the order of floating-point sums differs).
+     */
+    @Test
+    void prompts_prefilled_together_get_the_same_logits_as_one_at_a_time() {
+        Random random = new Random(4);
+        List<int[]> prompts = List.of(randomTokens(random, 13), randomTokens(random, 1), randomTokens(random, 30),
+                randomTokens(random, 7));
+        List<Gpt2Model.PrefillPart> parts = prompts.stream().map(p -> new Gpt2Model.PrefillPart(p, null, true)).toList();
+        try (BatchKvCache together = new BatchKvCache(model); BatchKvCache apart = new BatchKvCache(model)) {
+            List<Gpt2Model.Prefill> packed = model.prefill(parts, together.manager());
+            for (int i = 0; i < prompts.size(); i++) {
+                float[][] reference = model.logitsAllPositions(prompts.get(i));
+                assertClose(packed.get(i).lastLogits(), reference[prompts.get(i).length - 1]);
+                Gpt2Model.Prefill alone = model.prefill(prompts.get(i), apart.manager());
+                assertClose(packed.get(i).lastLogits(), alone.lastLogits());
+                apart.add(alone);
+            }
+            together.addAll(packed);
+            // The joined rows decode like rows that joined one by one.
+            int[] next = {5, 6, 7, 8};
+            for (int step = 0; step < 4; step++) {
+                float[][] fromPacked = together.decode(next);
+                float[][] fromAlone = apart.decode(next);
+                for (int row = 0; row < next.length; row++) {
+                    assertClose(fromPacked[row], fromAlone[row]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_prompt_run_in_parts_gets_the_same_logits_as_run_whole() {
+        int[] prompt = randomTokens(new Random(5), 41);
+        float[][] reference = model.logitsAllPositions(prompt);
+        try (BatchKvCache cache = new BatchKvCache(model)) {
+            Gpt2Model.Prefill partial = null;
+            int done = 0;
+            for (int size : new int[] {16, 16, 9}) {
+                int[] part = java.util.Arrays.copyOfRange(prompt, done, done + size);
+                done += size;
+                Gpt2Model.Prefill next = model.prefill(List.of(new Gpt2Model.PrefillPart(part, partial, done == prompt.length)),
+                        cache.manager()).get(0);
+                assertThat(next.tokens()).isEqualTo(done);
+                assertThat(next.keys()[0].getShape()).isEqualTo(new Shape(1, 4, done, 8));
+                if (partial != null) {
+                    partial.close();
+                }
+                partial = next;
+            }
+            assertClose(partial.lastLogits(), reference[prompt.length - 1]);
+            cache.add(partial);
+            int[] longer = java.util.Arrays.copyOf(prompt, prompt.length + 1);
+            longer[prompt.length] = 17;
+            assertClose(cache.decode(new int[] {17})[0], model.logitsAllPositions(longer)[prompt.length]);
+        }
+    }
+
+    @Test
+    void a_part_that_does_not_finish_its_prompt_has_no_logits_and_cannot_join_the_batch() {
+        try (BatchKvCache cache = new BatchKvCache(model)) {
+            Gpt2Model.Prefill partial = model.prefill(List.of(new Gpt2Model.PrefillPart(new int[] {1, 2, 3}, null, false)),
+                    cache.manager()).get(0);
+            assertThat(partial.lastLogits()).isNull();
+            assertThatThrownBy(() -> cache.add(partial)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not finished");
+            partial.close();
         }
     }
 
