@@ -62,18 +62,18 @@ class ChaosShortRunIT {
 
     private static void assertPassedWithFaults(ChaosResult result, int faultsMin) {
         // Any violation (linearizability, a seat sold twice, a lost acknowledged write, diverged replicas)
-        // fails the run. A seat whose search exhausts the checker's budget (a burst of writes with unknown
-        // outcome makes it exponential) is neither proven nor refuted: CI tolerates a quarter of the seats
-        // undecided, and the report and the soak runs show the exact counts.
+        // fails the run, and so does a seat the checker could not decide: every seat must be proven.
         CheckReport report = result.report();
         assertThat(report.violations()).as("violations; see %s/report.md\n%s", result.directory(), report.summary())
                 .isEmpty();
         assertThat(result.nemesisFailure()).as("nemesis failure").isEmpty();
         assertThat(report.inconclusivePartitions()).as("seats left undecided; see %s/report.md\n%s",
-                result.directory(), report.summary()).isLessThanOrEqualTo(report.partitions().size() / 4);
+                result.directory(), report.summary()).isZero();
         assertThat(result.faults()).as("faults injected").hasSizeGreaterThanOrEqualTo(faultsMin);
+        // A floor that keeps the history meaningful, not a speed check: five JVMs on two busy cores acknowledge
+        // 250-900 operations in 25 s, so the floor sits well below that.
         assertThat(result.history().stream().filter(ClientOperation::isOk).count()).as("acknowledged operations")
-                .isGreaterThan(300);
+                .isGreaterThan(150);
         assertThat(result.history().stream().filter(o -> o.isOk() && o.type() == ClientOperation.Type.BOOK_SEATS))
                 .as("bookings").isNotEmpty();
         assertThat(result.replicas()).allSatisfy(replica -> assertThat(replica.stateHash()).isNotEmpty());
