@@ -111,50 +111,13 @@ class RaftSimulationTest {
                 cluster.readIndexOnSomeLeader();
             }
             if (cluster.nowMillis() >= nextFaultAt) {
-                injectFault(cluster, schedule);
+                SimFaults.injectOne(cluster, schedule);
                 nextFaultAt = cluster.nowMillis() + 50 + schedule.nextInt(250);
             }
         }
         return cluster;
     }
 
-    private static void injectFault(SimCluster cluster, Random schedule) {
-        int pick = schedule.nextInt(125);
-        if (pick >= 115) {
-            // A GC pause or SIGSTOP: the node is frozen, then catches up (a paused leader's lease must run out).
-            if (pick < 120) {
-                cluster.pauseLeader();
-            } else {
-                cluster.pauseRandomNode();
-            }
-        } else if (pick >= 100) {
-            if (pick < 108) {
-                cluster.crashLeader();
-            } else {
-                cluster.isolateLeader();
-            }
-        } else if (pick < 20) {
-            cluster.crashRandomNode();
-        } else if (pick < 32) {
-            cluster.partitionRandomly();
-        } else if (pick < 40) {
-            cluster.cutOneWayLink();
-        } else if (pick < 58) {
-            cluster.heal();
-        } else if (pick < 68) {
-            cluster.transferLeadershipRandomly();
-        } else if (pick < 80) {
-            cluster.changeMembershipRandomly();
-        } else if (pick < 90) {
-            cluster.dropRate = schedule.nextInt(4) * 0.1;
-            cluster.duplicateRate = schedule.nextInt(3) * 0.05;
-            cluster.maxDelayMillis = 2 + schedule.nextInt(30);
-            cluster.record("network drop=" + cluster.dropRate + " dup=" + cluster.duplicateRate
-                    + " maxDelay=" + cluster.maxDelayMillis);
-        } else {
-            cluster.restartEveryone();
-        }
-    }
 
     /** After faults heal, a leader is elected and a new proposal commits within a bound. */
     static void healAndRequireProgress(SimCluster cluster) {

@@ -34,7 +34,7 @@ import java.util.Set;
  * runs unchanged; only clock, network and disk are simulated. After every step the safety properties of
  * Figure 3 of the Raft paper are checked.
  */
-final class SimCluster {
+final class SimCluster implements SimFaults {
 
     static final int TICK_MILLIS = 10;
     static final int TRACE_EVENTS_KEPT = 300;
@@ -185,7 +185,8 @@ final class SimCluster {
         record("pause " + node.id + " (" + node.raft.role() + ") for " + millis + "ms");
     }
 
-    void pauseLeader() {
+    @Override
+    public void pauseLeader() {
         List<SimNode> leaders = leaders();
         if (!leaders.isEmpty()) {
             SimNode leader = leaders.get(random.nextInt(leaders.size()));
@@ -197,7 +198,8 @@ final class SimCluster {
         }
     }
 
-    void pauseRandomNode() {
+    @Override
+    public void pauseRandomNode() {
         List<SimNode> running = nodes.values().stream().filter(SimNode::isRunning).toList();
         if (!running.isEmpty()) {
             pause(running.get(random.nextInt(running.size())), 50 + random.nextInt(750));
@@ -430,7 +432,8 @@ final class SimCluster {
         record("crash " + node.id + " for " + downMillis + "ms");
     }
 
-    void crashLeader() {
+    @Override
+    public void crashLeader() {
         List<SimNode> leaders = leaders();
         if (!leaders.isEmpty()) {
             crash(leaders.get(random.nextInt(leaders.size())), 20 + random.nextInt(600));
@@ -438,7 +441,8 @@ final class SimCluster {
     }
 
     /** Cuts the current leader off from everyone, both ways. */
-    void isolateLeader() {
+    @Override
+    public void isolateLeader() {
         for (SimNode leader : leaders()) {
             isolate(leader);
         }
@@ -454,7 +458,8 @@ final class SimCluster {
         record("isolate " + node.id);
     }
 
-    void crashRandomNode() {
+    @Override
+    public void crashRandomNode() {
         List<SimNode> up = upNodes();
         if (!up.isEmpty()) {
             crash(up.get(random.nextInt(up.size())), 20 + random.nextInt(600));
@@ -468,7 +473,8 @@ final class SimCluster {
         record("restart " + node.id + " from " + node.disk.hardState + " last=" + node.disk.lastIndex());
     }
 
-    void partitionRandomly() {
+    @Override
+    public void partitionRandomly() {
         blockedLinks.clear();
         List<String> ids = new ArrayList<>(nodes.keySet());
         Set<String> side = new HashSet<>();
@@ -487,7 +493,8 @@ final class SimCluster {
         record("partition " + side + " | rest");
     }
 
-    void cutOneWayLink() {
+    @Override
+    public void cutOneWayLink() {
         List<String> ids = new ArrayList<>(nodes.keySet());
         String a = ids.get(random.nextInt(ids.size()));
         String b = ids.get(random.nextInt(ids.size()));
@@ -497,12 +504,22 @@ final class SimCluster {
         }
     }
 
-    void heal() {
+    @Override
+    public void degradeNetwork(Random schedule) {
+        dropRate = schedule.nextInt(4) * 0.1;
+        duplicateRate = schedule.nextInt(3) * 0.05;
+        maxDelayMillis = 2 + schedule.nextInt(30);
+        record("network drop=" + dropRate + " dup=" + duplicateRate + " maxDelay=" + maxDelayMillis);
+    }
+
+    @Override
+    public void heal() {
         blockedLinks.clear();
         record("heal network");
     }
 
-    void transferLeadershipRandomly() {
+    @Override
+    public void transferLeadershipRandomly() {
         for (SimNode leader : leaders()) {
             List<String> voters = new ArrayList<>(leader.raft.configuration().voterIds());
             String target = voters.get(random.nextInt(voters.size()));
@@ -516,7 +533,8 @@ final class SimCluster {
     }
 
     /** Grows by a learner, promotes caught-up learners, or removes a voter (one change at a time). */
-    void changeMembershipRandomly() {
+    @Override
+    public void changeMembershipRandomly() {
         List<SimNode> leaders = leaders();
         if (leaders.isEmpty()) {
             return;
@@ -575,7 +593,8 @@ final class SimCluster {
         }
     }
 
-    void restartEveryone() {
+    @Override
+    public void restartEveryone() {
         for (SimNode node : nodes.values()) {
             if (!node.isUp()) {
                 restart(node);

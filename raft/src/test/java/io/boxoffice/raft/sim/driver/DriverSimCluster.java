@@ -11,6 +11,7 @@ import io.boxoffice.raft.server.RaftServer;
 import io.boxoffice.raft.server.RaftServerConfig;
 import io.boxoffice.raft.server.ReadConsistency;
 import io.boxoffice.raft.server.SteppedRaftServer;
+import io.boxoffice.raft.sim.SimFaults;
 import io.boxoffice.raft.storage.SnapshotStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
  * directory per member, and a snapshot executor whose tasks run at a later simulated time (or never, when the process
  * dies first). After every step the {@link DriverSimChecker} properties hold, or the run fails with its seed.
  */
-final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
+final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks, SimFaults {
 
     static final int TICK_MILLIS = 10;
     static final int ELECTION_TIMEOUT_TICKS = 10;
@@ -285,7 +286,8 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
                 + durable.lastIndex() + "], state at " + node.machine.appliedIndex());
     }
 
-    void restartEveryone() {
+    @Override
+    public void restartEveryone() {
         for (DriverSimNode node : nodes.values()) {
             if (!node.isUp()) {
                 restart(node);
@@ -448,14 +450,16 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
 
     // ---------------------------------------------------------------- faults
 
-    void crashLeader() {
+    @Override
+    public void crashLeader() {
         List<DriverSimNode> leaders = leaders();
         if (!leaders.isEmpty()) {
             crashSoon(leaders.get(random.nextInt(leaders.size())));
         }
     }
 
-    void crashRandomNode() {
+    @Override
+    public void crashRandomNode() {
         List<DriverSimNode> up = nodes.values().stream().filter(DriverSimNode::isUp).toList();
         if (!up.isEmpty()) {
             crashSoon(up.get(random.nextInt(up.size())));
@@ -476,7 +480,8 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
         });
     }
 
-    void pauseLeader() {
+    @Override
+    public void pauseLeader() {
         List<DriverSimNode> leaders = leaders();
         if (!leaders.isEmpty()) {
             DriverSimNode leader = leaders.get(random.nextInt(leaders.size()));
@@ -488,14 +493,16 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
         }
     }
 
-    void pauseRandomNode() {
+    @Override
+    public void pauseRandomNode() {
         List<DriverSimNode> running = nodes.values().stream().filter(DriverSimNode::isRunning).toList();
         if (!running.isEmpty()) {
             pause(running.get(random.nextInt(running.size())), 50 + random.nextInt(750));
         }
     }
 
-    void isolateLeader() {
+    @Override
+    public void isolateLeader() {
         for (DriverSimNode leader : leaders()) {
             isolate(leader);
         }
@@ -511,7 +518,8 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
         record("isolate " + node.id);
     }
 
-    void partitionRandomly() {
+    @Override
+    public void partitionRandomly() {
         network.healLinks();
         List<String> ids = new ArrayList<>(nodes.keySet());
         List<String> side = ids.stream().filter(id -> random.nextBoolean()).toList();
@@ -525,7 +533,8 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
         record("partition " + side + " | rest");
     }
 
-    void cutOneWayLink() {
+    @Override
+    public void cutOneWayLink() {
         List<String> ids = new ArrayList<>(nodes.keySet());
         String from = ids.get(random.nextInt(ids.size()));
         String to = ids.get(random.nextInt(ids.size()));
@@ -535,7 +544,14 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
         }
     }
 
-    void heal() {
+    @Override
+    public void degradeNetwork(Random schedule) {
+        setNetwork(schedule.nextInt(4) * 0.1, schedule.nextInt(3) * 0.05, 2 + schedule.nextInt(30),
+                schedule.nextInt(3) * 0.1);
+    }
+
+    @Override
+    public void heal() {
         network.healLinks();
         record("heal network");
     }
@@ -550,7 +566,8 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
     }
 
     /** Through the driver's own request path: a named voter, or the most caught-up one ({@code null}). */
-    void transferLeadershipRandomly() {
+    @Override
+    public void transferLeadershipRandomly() {
         for (DriverSimNode leader : leaders()) {
             List<String> voters = new ArrayList<>(leader.status().configuration().voterIds());
             String target = random.nextInt(3) == 0 ? null : voters.get(random.nextInt(voters.size()));
@@ -567,7 +584,8 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks {
     }
 
     /** Grows by a learner, promotes a learner (refused until it caught up), or removes a voter; one at a time. */
-    void changeMembershipRandomly() {
+    @Override
+    public void changeMembershipRandomly() {
         List<DriverSimNode> leaders = leaders();
         if (leaders.isEmpty()) {
             return;

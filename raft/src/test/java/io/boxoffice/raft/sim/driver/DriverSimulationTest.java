@@ -3,6 +3,7 @@ package io.boxoffice.raft.sim.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.boxoffice.raft.core.RaftStatus;
+import io.boxoffice.raft.sim.SimFaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -186,7 +187,7 @@ class DriverSimulationTest {
                     cluster.read();
                 }
                 if (cluster.nowMillis() >= nextFaultAt) {
-                    injectFault(cluster, schedule);
+                    SimFaults.injectOne(cluster, schedule);
                     nextFaultAt = cluster.nowMillis() + 50 + schedule.nextInt(250);
                 }
             }
@@ -197,40 +198,6 @@ class DriverSimulationTest {
         }
     }
 
-    private static void injectFault(DriverSimCluster cluster, Random schedule) {
-        int pick = schedule.nextInt(125);
-        if (pick >= 115) {
-            // A GC pause or SIGSTOP: the driver is frozen, then catches up on ticks (a paused leader's lease runs out).
-            if (pick < 120) {
-                cluster.pauseLeader();
-            } else {
-                cluster.pauseRandomNode();
-            }
-        } else if (pick >= 100) {
-            if (pick < 108) {
-                cluster.crashLeader();
-            } else {
-                cluster.isolateLeader();
-            }
-        } else if (pick < 20) {
-            cluster.crashRandomNode();
-        } else if (pick < 32) {
-            cluster.partitionRandomly();
-        } else if (pick < 40) {
-            cluster.cutOneWayLink();
-        } else if (pick < 58) {
-            cluster.heal();
-        } else if (pick < 68) {
-            cluster.transferLeadershipRandomly();
-        } else if (pick < 80) {
-            cluster.changeMembershipRandomly();
-        } else if (pick < 90) {
-            cluster.setNetwork(schedule.nextInt(4) * 0.1, schedule.nextInt(3) * 0.05, 2 + schedule.nextInt(30),
-                    schedule.nextInt(3) * 0.1);
-        } else {
-            cluster.restartEveryone();
-        }
-    }
 
     /**
      * After the faults heal: within {@value #HEAL_BOUND_MILLIS} simulated ms a leader acknowledges a new write, every
