@@ -1,7 +1,7 @@
 package io.boxoffice.booking.api;
 
 import io.boxoffice.booking.auth.AuthInterceptor;
-import io.boxoffice.booking.auth.LoginService;
+import io.boxoffice.booking.app.LoginService;
 import io.boxoffice.proto.v1.AuthServiceGrpc;
 import io.boxoffice.proto.v1.LoginRequest;
 import io.boxoffice.proto.v1.LoginResponse;

@@ -1,6 +1,9 @@
 package io.boxoffice.booking.api;
 
 import io.boxoffice.booking.auth.PasswordWork;
+import io.boxoffice.booking.errors.NodeNotReady;
+import io.boxoffice.booking.errors.Overloaded;
+import io.boxoffice.booking.errors.RejectedCommand;
 import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.errors.ProposalDroppedException;
 import io.boxoffice.raft.errors.ProposalRejectedException;
@@ -79,13 +82,13 @@ public final class GrpcErrors {
                     + "request may still be applied: retry with the same idempotency key").withCause(cause)
                     .asRuntimeException();
         }
+        if (cause instanceof NodeNotReady) {
+            return Status.UNAVAILABLE.withDescription(cause.getMessage()).asRuntimeException(retryTrailers());
+        }
         if (cause instanceof PasswordWork.Overloaded || cause instanceof Overloaded) {
             return Status.RESOURCE_EXHAUSTED.withDescription(cause.getMessage()).asRuntimeException(retryTrailers());
         }
         if (cause instanceof io.boxoffice.booking.cluster.ClusterNode.NodeUnavailableException) {
-            return Status.UNAVAILABLE.withDescription(cause.getMessage()).asRuntimeException(retryTrailers());
-        }
-        if (cause instanceof NodeNotReady) {
             return Status.UNAVAILABLE.withDescription(cause.getMessage()).asRuntimeException(retryTrailers());
         }
         if (cause instanceof java.util.concurrent.RejectedExecutionException
@@ -131,19 +134,5 @@ public final class GrpcErrors {
         Metadata trailers = new Metadata();
         trailers.put(RETRY_AFTER_MILLIS, String.valueOf(ELECTION_RETRY_MILLIS));
         return trailers;
-    }
-
-    /** This node serves too many requests at once. */
-    public static final class Overloaded extends RuntimeException {
-        public Overloaded(String message) {
-            super(message);
-        }
-    }
-
-    /** The node is starting or stopping. */
-    public static final class NodeNotReady extends RuntimeException {
-        public NodeNotReady(String message) {
-            super(message);
-        }
     }
 }

@@ -3,7 +3,7 @@ package io.boxoffice.booking.app;
 import io.boxoffice.booking.auth.PasswordHasher;
 import io.boxoffice.booking.auth.PasswordWork;
 import io.boxoffice.booking.config.BoxofficeConfig;
-import io.boxoffice.booking.api.RejectedCommand;
+import io.boxoffice.booking.errors.RejectedCommand;
 import io.boxoffice.proto.replicated.v1.RegisterUser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

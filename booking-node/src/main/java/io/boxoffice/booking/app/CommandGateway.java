@@ -1,7 +1,7 @@
 package io.boxoffice.booking.app;
 
-import io.boxoffice.booking.api.GrpcErrors;
-import io.boxoffice.booking.api.RejectedCommand;
+import io.boxoffice.booking.errors.Overloaded;
+import io.boxoffice.booking.errors.RejectedCommand;
 import io.boxoffice.booking.cluster.ClusterNode;
 import io.boxoffice.booking.config.BoxofficeConfig;
 import io.boxoffice.booking.domain.CommandOutcome;
@@ -76,7 +76,7 @@ public class CommandGateway {
     public CompletableFuture<CommandOutcome> submit(Command command, boolean refusalsAsOutcomes) {
         String type = typeOf(command);
         if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("node " + node.nodeId()
+            return CompletableFuture.failedFuture(new Overloaded("node " + node.nodeId()
                     + " is serving too many requests; retry shortly"));
         }
         long start = System.nanoTime();
@@ -105,11 +105,11 @@ public class CommandGateway {
     public CompletableFuture<List<CommandOutcome>> submitAll(List<Command> commands) {
         byte[] bytes = CommandBatch.newBuilder().addAllCommands(commands).build().toByteArray();
         if (bytes.length > config.raft().maxCommandBytes()) {
-            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("batch too large: " + bytes.length
+            return CompletableFuture.failedFuture(new Overloaded("batch too large: " + bytes.length
                     + " bytes encoded, at most " + config.raft().maxCommandBytes()));
         }
         if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("node " + node.nodeId()
+            return CompletableFuture.failedFuture(new Overloaded("node " + node.nodeId()
                     + " is serving too many requests; retry shortly"));
         }
         long start = System.nanoTime();
@@ -152,7 +152,7 @@ public class CommandGateway {
     /** Runs {@code query} on the state with {@code consistency}; completes off the driver thread. */
     public <T> CompletableFuture<T> read(Supplier<T> query, ReadConsistency consistency) {
         if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("node " + node.nodeId()
+            return CompletableFuture.failedFuture(new Overloaded("node " + node.nodeId()
                     + " is serving too many requests; retry shortly"));
         }
         String label = consistency.name().toLowerCase(Locale.ROOT);

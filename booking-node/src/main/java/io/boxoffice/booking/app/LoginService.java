@@ -1,7 +1,10 @@
-package io.boxoffice.booking.auth;
+package io.boxoffice.booking.app;
 
-import io.boxoffice.booking.app.BookingQueries;
-import io.boxoffice.booking.app.CommandGateway;
+import io.boxoffice.booking.auth.LoginThrottle;
+import io.boxoffice.booking.auth.PasswordHasher;
+import io.boxoffice.booking.auth.TokenService;
+import io.boxoffice.booking.auth.Role;
+import io.boxoffice.booking.auth.PasswordWork;
 import io.boxoffice.booking.cluster.ClusterNode;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
 import io.boxoffice.proto.replicated.v1.UserRecord;

@@ -1,7 +1,8 @@
 package io.boxoffice.booking.app;
 
+import io.boxoffice.booking.errors.Overloaded;
 import com.google.protobuf.ByteString;
-import io.boxoffice.booking.api.RejectedCommand;
+import io.boxoffice.booking.errors.RejectedCommand;
 import io.boxoffice.booking.app.views.PublicViews;
 import io.boxoffice.booking.auth.Caller;
 import io.boxoffice.booking.cluster.ClusterNode;
@@ -83,7 +84,7 @@ public class PaymentFlow {
                     thread.setDaemon(true);
                     return thread;
                 }, (task, pool) -> {
-                    throw new io.boxoffice.booking.api.GrpcErrors.Overloaded("the payment gateway is busy ("
+                    throw new Overloaded("the payment gateway is busy ("
                             + pool.getQueue().size() + " payments waiting); nothing was charged, retry shortly");
                 });
         gatewayCalls.allowCoreThreadTimeOut(true);

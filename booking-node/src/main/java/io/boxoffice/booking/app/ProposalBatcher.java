@@ -1,8 +1,9 @@
 package io.boxoffice.booking.app;
 
 import com.google.protobuf.CodedOutputStream;
-import io.boxoffice.booking.api.GrpcErrors;
 import io.boxoffice.booking.domain.CommandOutcome;
+import io.boxoffice.booking.errors.NodeNotReady;
+import io.boxoffice.booking.errors.Overloaded;
 import io.boxoffice.proto.replicated.v1.Command;
 import io.boxoffice.proto.replicated.v1.CommandBatch;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import org.jboss.logging.Logger;
  * <p>The commands of a batch are applied in queue order and decided one by one (a refused command does not
  * affect the others); a failure of the entry itself (leader lost, timeout) fails each of them.
  *
- * <p>Bounds: {@code queueCapacity} commands waiting (beyond: {@link GrpcErrors.Overloaded}), at most
+ * <p>Bounds: {@code queueCapacity} commands waiting (beyond: {@link Overloaded}), at most
  * {@code maxCommandsPerEntry} commands and {@code maxEntryBytes} encoded bytes per entry.
  */
 final class ProposalBatcher implements AutoCloseable {
@@ -59,12 +60,12 @@ final class ProposalBatcher implements AutoCloseable {
     CompletableFuture<CommandOutcome> submit(Command command) {
         int bytes = CodedOutputStream.computeMessageSize(CommandBatch.COMMANDS_FIELD_NUMBER, command);
         if (bytes > maxEntryBytes) {
-            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded("request too large: " + bytes
+            return CompletableFuture.failedFuture(new Overloaded("request too large: " + bytes
                     + " bytes encoded, at most " + maxEntryBytes));
         }
         CompletableFuture<CommandOutcome> outcome = new CompletableFuture<>();
         if (!running || !queue.offer(new Pending(command, bytes, outcome))) {
-            return CompletableFuture.failedFuture(new GrpcErrors.Overloaded(running
+            return CompletableFuture.failedFuture(new Overloaded(running
                     ? "too many proposals are waiting; retry shortly" : "the node is stopping"));
         }
         return outcome;
@@ -123,7 +124,7 @@ final class ProposalBatcher implements AutoCloseable {
         running = false;
         thread.interrupt();
         for (Pending pending = queue.poll(); pending != null; pending = queue.poll()) {
-            pending.outcome().completeExceptionally(new GrpcErrors.NodeNotReady("the node is stopping"));
+            pending.outcome().completeExceptionally(new NodeNotReady("the node is stopping"));
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.boxoffice.booking.api;
+package io.boxoffice.booking.errors;
 
 import io.boxoffice.proto.replicated.v1.RejectionRecord;
 

@@ -1,5 +1,6 @@
 package io.boxoffice.booking.api;
 
+import io.boxoffice.booking.errors.RejectedCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.boxoffice.proto.replicated.v1.RejectionCode;

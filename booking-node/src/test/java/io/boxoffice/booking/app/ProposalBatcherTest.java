@@ -1,9 +1,9 @@
 package io.boxoffice.booking.app;
 
+import io.boxoffice.booking.errors.Overloaded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.boxoffice.booking.api.GrpcErrors;
 import io.boxoffice.booking.domain.CommandOutcome;
 import io.boxoffice.proto.replicated.v1.Command;
 import io.boxoffice.proto.replicated.v1.CommandBatch;
@@ -133,7 +133,7 @@ class ProposalBatcherTest {
         });
         Command large = Command.newBuilder().setIdempotencyKey("x".repeat(300)).build();
         assertThatThrownBy(() -> batcher.submit(large).get(5, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(GrpcErrors.Overloaded.class).hasMessageContaining("too large");
+                .hasCauseInstanceOf(Overloaded.class).hasMessageContaining("too large");
 
         List<CompletableFuture<CommandOutcome>> accepted = new ArrayList<>();
         CompletableFuture<CommandOutcome> refused = null;
@@ -147,7 +147,7 @@ class ProposalBatcherTest {
         }
         assertThat(refused).as("the queue holds 2 (and one entry in progress)").isNotNull();
         assertThat(accepted.size()).isBetween(2, 3);
-        assertThatThrownBy(refused::join).hasCauseInstanceOf(GrpcErrors.Overloaded.class);
+        assertThatThrownBy(refused::join).hasCauseInstanceOf(Overloaded.class);
         release.complete(null);
     }
 }
