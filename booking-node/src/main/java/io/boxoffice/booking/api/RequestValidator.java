@@ -50,7 +50,8 @@ public class RequestValidator {
 
     private static final Pattern CARD_NUMBER = Pattern.compile("[0-9]{12,19}");
     private static final Pattern CVC = Pattern.compile("[0-9]{3,4}");
-    private static final Pattern MEMBER_ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** A pod name, or {@code <pod>~<volume generation>} (see {@link io.boxoffice.booking.cluster.MemberIdentity}). */
+    private static final Pattern MEMBER_ID = io.boxoffice.booking.cluster.MemberIdentity.MEMBER_ID;
 
     @Inject
     BoxofficeConfig config;
@@ -373,7 +374,7 @@ public class RequestValidator {
     public void transferLeadership(TransferLeadershipRequest request) {
         Checks checks = new Checks();
         if (!request.getTargetNodeId().isEmpty() && !MEMBER_ID.matcher(request.getTargetNodeId()).matches()) {
-            checks.fail("target_node_id", "is not a member id (lower-case letters, digits, '-')");
+            checks.fail("target_node_id", "is not a member id (a pod name, optionally followed by '~' and the volume generation)");
         }
         checks.done();
     }
@@ -382,7 +383,8 @@ public class RequestValidator {
         Checks checks = new Checks();
         if (!MEMBER_ID.matcher(request.getNodeId()).matches()) {
             checks.fail("node_id", request.getNodeId().isEmpty() ? "is required"
-                    : "is not a member id (lower-case letters, digits, '-', at most 63)");
+                    : "is not a member id (a pod name: lower-case letters, digits, '-', at most 63; optionally "
+                    + "followed by '~' and the volume generation, as in boxoffice-2~1796594897)");
         }
         String problem = PeerSpec.addressProblem(request.getAddress());
         if (problem != null) {
