@@ -173,9 +173,24 @@ final class Nemesis implements Runnable {
         return leader.get();
     }
 
-    /** The member id of the slot's node, as it reports it now. */
+    /** The member id of the slot's node, as it reports it now (for the record; see {@link #memberIdOf}). */
     private String name(int slot) {
         return cluster.memberId(slot);
+    }
+
+    /**
+     * The member id of the slot's pod as the leader's configuration lists it, for calls that name a member
+     * (RemoveMember, TransferLeadership): the node's own readiness can be late or unanswered on a loaded
+     * machine, and a stale id (the pod's previous volume) would name nobody. Falls back to {@link #name}.
+     */
+    private String memberIdOf(int slot) {
+        LabNode node = cluster.node(slot);
+        List<String> listed = podMembers(node.nodeId());
+        if (listed.size() == 1) {
+            node.noteMemberId(listed.getFirst());
+            return listed.getFirst();
+        }
+        return name(slot);
     }
 
     private String kill(int slot, FaultEvent event, String role) {
@@ -255,7 +270,7 @@ final class Nemesis implements Runnable {
         List<Integer> followers = aliveSlots().stream().filter(slot -> !slot.equals(leader.get())).toList();
         int target = pick(followers, random);
         var response = cluster.client(leader.get()).cluster(cluster.adminToken(), ADMIN_DEADLINE_MILLIS)
-                .transferLeadership(TransferLeadershipRequest.newBuilder().setTargetNodeId(name(target)).build());
+                .transferLeadership(TransferLeadershipRequest.newBuilder().setTargetNodeId(memberIdOf(target)).build());
         LocalCluster.sleep(event.durationMillis());
         return name(leader.get()) + " -> " + name(target) + " (answered " + response.getNewLeaderId() + ")";
     }
@@ -272,7 +287,7 @@ final class Nemesis implements Runnable {
         }
         List<Integer> followers = aliveSlots().stream().filter(slot -> !slot.equals(leader.get())).toList();
         int slot = pick(followers, random);
-        String oldId = name(slot);
+        String oldId = memberIdOf(slot);
         adminOnLeader(leaderSlot -> cluster.client(leaderSlot).cluster(cluster.adminToken(), ADMIN_DEADLINE_MILLIS)
                 .removeMember(RemoveMemberRequest.newBuilder().setNodeId(oldId).build()));
         return restartOnEmptyVolume(slot, oldId, event, note, "removed, ");
@@ -281,7 +296,7 @@ final class Nemesis implements Runnable {
     /** A lost volume nobody handles: the pod's node must replace its old member id by itself. */
     private String loseVolume(Random random, FaultEvent event, StringBuilder note) {
         int slot = pick(aliveSlots(), random);
-        String oldId = name(slot);
+        String oldId = memberIdOf(slot);
         Optional<Integer> leader = cluster.leaderSlot();
         return restartOnEmptyVolume(slot, oldId, event, note, leader.isPresent() && leader.get() == slot
                 ? "leader, " : "");
