@@ -30,6 +30,7 @@ import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,7 +75,32 @@ public class ClusterGrpcService extends ClusterServiceGrpc.ClusterServiceImplBas
 
     @Override
     public void getNodeStatus(GetNodeStatusRequest request, StreamObserver<NodeStatus> observer) {
-        calls.unary(request, observer, this::ownStatus);
+        calls.unary(request, observer, () -> request.getWithoutStateHash()
+                ? CompletableFuture.completedFuture(ownStatusWithoutHash()) : ownStatus());
+    }
+
+    /**
+     * This node's Raft status as last published by the driver, without the state hash (so without work on
+     * the driver thread). A node still deciding its member identity on an empty volume answers with its pod
+     * name, term 0 and an empty log: a bootstrap peer asking learns the volume holds nothing yet.
+     */
+    private NodeStatus ownStatusWithoutHash() {
+        Optional<RaftStatus> running = node.status();
+        if (running.isEmpty()) {
+            if (node.identityPending()) {
+                return NodeStatus.newBuilder().setId(node.nodeId()).setRole(NodeRole.NODE_ROLE_UNSPECIFIED)
+                        .setTerm(0).setLastIndex(0).setSnapshotIndex(0).build();
+            }
+            throw new ClusterNode.NodeUnavailableException("node " + node.nodeId() + " is not running Raft yet");
+        }
+        RaftStatus status = running.get();
+        boolean voter = status.configuration().isVoter(status.id());
+        return NodeStatus.newBuilder().setId(status.id())
+                .setAddress(status.configuration().member(status.id()).map(Member::address).orElse(""))
+                .setRole(roleOf(status.role(), voter)).setTerm(status.term())
+                .setLeaderId(status.leaderId() == null ? "" : status.leaderId())
+                .setCommitIndex(status.commitIndex()).setAppliedIndex(status.appliedIndex()).setVoter(voter)
+                .setLastIndex(status.lastIndex()).setSnapshotIndex(status.snapshotIndex()).build();
     }
 
     /** This node as it sees itself: Raft status and the state hash at its applied index (read on the driver). */

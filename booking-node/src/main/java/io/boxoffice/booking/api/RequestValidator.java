@@ -50,7 +50,8 @@ public class RequestValidator {
 
     private static final Pattern CARD_NUMBER = Pattern.compile("[0-9]{12,19}");
     private static final Pattern CVC = Pattern.compile("[0-9]{3,4}");
-    private static final Pattern MEMBER_ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** A pod name, or {@code <pod>~<volume generation>} (see {@link io.boxoffice.booking.cluster.MemberIdentity}). */
+    private static final Pattern MEMBER_ID = io.boxoffice.booking.cluster.MemberIdentity.MEMBER_ID;
     /** A DNS name is at most 253 characters; with ':' and a port that is 259. */
     static final int PEER_ADDRESS_LENGTH_MAX = 259;
 
@@ -390,7 +391,7 @@ public class RequestValidator {
     public void transferLeadership(TransferLeadershipRequest request) {
         Checks checks = new Checks();
         if (!request.getTargetNodeId().isEmpty() && !MEMBER_ID.matcher(request.getTargetNodeId()).matches()) {
-            checks.fail("target_node_id", "is not a member id (lower-case letters, digits, '-')");
+            checks.fail("target_node_id", "is not a member id (a pod name, optionally followed by '~' and the volume generation)");
         }
         checks.done();
     }
@@ -399,7 +400,8 @@ public class RequestValidator {
         Checks checks = new Checks();
         if (!MEMBER_ID.matcher(request.getNodeId()).matches()) {
             checks.fail("node_id", request.getNodeId().isEmpty() ? "is required"
-                    : "is not a member id (lower-case letters, digits, '-', at most 63)");
+                    : "is not a member id (a pod name: lower-case letters, digits, '-', at most 63; optionally "
+                    + "followed by '~' and the volume generation, as in boxoffice-2~1796594897)");
         }
         if (request.getAddress().length() > PEER_ADDRESS_LENGTH_MAX) {
             checks.fail("address", "must be at most " + PEER_ADDRESS_LENGTH_MAX + " characters (host:port)");

@@ -1,6 +1,8 @@
 package io.boxoffice.booking.app;
 
 import io.boxoffice.booking.cluster.ClusterNode;
+import io.boxoffice.booking.cluster.MemberIdentity;
+import io.boxoffice.booking.cluster.SupersededMembers;
 import io.boxoffice.booking.config.BoxofficeConfig;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
 import io.boxoffice.proto.replicated.v1.ExpireHolds;
@@ -24,7 +26,8 @@ import org.jboss.logging.Logger;
  * Work only the leader does, in rounds a quarter second apart: loads the demo data once if enabled,
  * creates the bootstrap administrator once if configured,
  * proposes ExpireHolds every {@code boxoffice.limits.expire-holds-interval-millis} while a hold may be due
- * (so an idle cluster writes nothing), and promotes learners that have caught up. One round at a time: a slow round delays the
+ * (so an idle cluster writes nothing), promotes learners that have caught up and removes the members of lost
+ * volumes once their pods' new members have taken their place. One round at a time: a slow round delays the
  * next instead of piling proposals up.
  */
 @ApplicationScoped
@@ -85,10 +88,11 @@ public class LeaderJobs {
         }
         try {
             // First, and apart from the jobs below: a failing sweep or demo load must not keep a caught-up
-            // learner from becoming a voter (a scaled-up StatefulSet would never gain fault tolerance).
-            promoteCaughtUpLearners(status);
+            // learner from becoming a voter (a scaled-up StatefulSet would never gain fault tolerance), nor the
+            // member of a lost volume from leaving once its pod's new member took its place.
+            changeMembership(status);
         } catch (RuntimeException e) {
-            LOG.debugf(e, "promoting learners did not complete");
+            LOG.debugf(e, "promoting learners or retiring superseded members did not complete");
         }
         try {
             if (config.demoData()) {
@@ -128,7 +132,27 @@ public class LeaderJobs {
         });
     }
 
-    private void promoteCaughtUpLearners(RaftStatus status) {
+    /**
+     * Promotes a caught-up learner, else removes the member of a lost volume whose pod's new member is a
+     * caught-up voter ({@link SupersededMembers}). One membership change per round.
+     */
+    private void changeMembership(RaftStatus status) {
+        if (promoteCaughtUpLearners(status)) {
+            return;
+        }
+        SupersededMembers.nextToRemove(status, PROMOTE_MAX_LAG_ENTRIES).ifPresent(old -> node.server()
+                .ifPresent(server -> server.removeMember(old).whenComplete((done, failure) -> {
+                    if (failure == null) {
+                        LOG.infof("removed member %s: a later volume of pod %s is a caught-up voter", old,
+                                MemberIdentity.podOf(old));
+                    } else {
+                        LOG.debugf("removing superseded member %s not done yet: %s; retrying next round", old,
+                                failure);
+                    }
+                })));
+    }
+
+    private boolean promoteCaughtUpLearners(RaftStatus status) {
         for (RaftStatus.PeerProgress peer : status.peers()) {
             if (!peer.voter() && peer.recentlyActive() && status.lastIndex() - peer.matchIndex() <= PROMOTE_MAX_LAG_ENTRIES) {
                 node.server().ifPresent(server -> server.promote(peer.id()).whenComplete((done, failure) -> {
@@ -139,9 +163,10 @@ public class LeaderJobs {
                         LOG.debugf("promoting learner %s not done yet: %s; retrying next round", peer.id(), failure);
                     }
                 }));
-                return; // One membership change at a time.
+                return true; // One membership change at a time.
             }
         }
+        return false;
     }
 
     /** For tests and diagnostics: the next due expiry as the leader sees it. */

@@ -1,11 +1,15 @@
 package io.boxoffice.booking.cluster;
 
+import io.boxoffice.booking.auth.TokenService;
 import io.boxoffice.booking.config.BoxofficeConfig;
 import io.boxoffice.booking.config.InvalidConfigurationException;
 import io.boxoffice.booking.config.NodeSettings;
 import io.boxoffice.booking.config.PeerSpec;
 import io.boxoffice.booking.discovery.DnsCachePolicy;
+import io.boxoffice.booking.discovery.BootstrapProbe;
 import io.boxoffice.booking.discovery.DnsWait;
+import io.boxoffice.booking.discovery.PeerVolume;
+import io.boxoffice.booking.discovery.RegistrationTarget;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
 import io.boxoffice.raft.core.Configuration;
 import io.boxoffice.raft.core.Member;
@@ -49,10 +53,11 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Embeds this node's Raft member: opens the RocksDB log in the data directory (refusing a volume that
- * belongs to another member id), starts the peer transport and the {@link RaftServer} with the booking
- * state machine, and stops them gracefully: readiness goes down first, then leadership is handed to
- * the most caught-up peer, then the server closes.
+ * Embeds this node's Raft member: opens the RocksDB log in the data directory, settles the member identity
+ * the volume carries ({@link MemberIdentity}: refusing a volume of another pod, and on an empty volume
+ * deciding between forming the cluster and joining it as a new member), starts the peer transport and the
+ * {@link RaftServer} with the booking state machine, and stops them gracefully: readiness goes down first,
+ * then leadership is handed to the most caught-up peer, then the server closes.
  *
  * <p>Every other bean reaches Raft through this one. Thread-safe.
  */
@@ -80,11 +85,17 @@ public class ClusterNode {
     FatalErrors fatalErrors;
     @Inject
     PublicApi publicApi;
+    @Inject
+    TokenService tokens;
 
     private volatile RaftServer<List<CommandOutcome>> server;
     private volatile GrpcTransport transport;
     private volatile boolean started;
     private volatile boolean stopping;
+    /** The member id this node runs under, once the volume settled it; null before. */
+    private volatile MemberIdentity identity;
+    /** True while the volume is empty and the node asks its bootstrap peers whether the cluster exists. */
+    private volatile boolean identityPending;
     private ScheduledExecutorService poller;
     private int polls;
 
@@ -115,8 +126,9 @@ public class ClusterNode {
         RocksDbLogStore store = new RocksDbLogStore(logDirectory, metrics::walSynced, new LogStoreMemory(
                 config.raft().logWriteBufferBytes(), config.raft().logWriteBuffersMax(), config.raft().logBlockCacheBytes()));
         try {
-            claimVolume(store);
-            GrpcTransport transport = new GrpcTransport(GrpcTransportConfig.defaults(settings.nodeId(),
+            MemberIdentity self = claimVolume(store);
+            identity = self;
+            GrpcTransport transport = new GrpcTransport(GrpcTransportConfig.defaults(self.memberId(),
                     settings.clusterId(), "0.0.0.0", config.peerPort(), settings.peerToken())
                     .withMaxQueuedMessagesPerPeer(config.raft().maxQueuedMessagesPerPeer())
                     .withSnapshotLimits(config.raft().snapshotChunkBytes(), config.raft().maxSnapshotStreams())
@@ -128,7 +140,7 @@ public class ClusterNode {
                 LOG.warnf("failpoint on: applying the registration of user '%s' will fail and stop this node", username);
                 applied = new FailingApplyStateMachine<>(stateMachine, username);
             }
-            RaftServer<List<CommandOutcome>> raft = new RaftServer<>(serverConfig(), store, snapshots, transport,
+            RaftServer<List<CommandOutcome>> raft = new RaftServer<>(serverConfig(self), store, snapshots, transport,
                     applied, observer(), fatalErrors::stopProcess);
             raft.start();
             server = raft;
@@ -144,8 +156,8 @@ public class ClusterNode {
         });
         poller.scheduleWithFixedDelay(this::publishStatus, 0, STATUS_POLL_MILLIS, TimeUnit.MILLISECONDS);
         started = true;
-        LOG.infof("booking node %s started: peer port %d, data in %s, bootstrap members %s", settings.nodeId(),
-                config.peerPort(), settings.dataDir(), settings.bootstrapMembers().isEmpty() ? "(joining)"
+        LOG.infof("booking node %s started as member %s: peer port %d, data in %s, bootstrap members %s",
+                settings.nodeId(), identity, config.peerPort(), settings.dataDir(), joining() ? "(joining)"
                         : settings.bootstrapMembers().stream().map(PeerSpec::id).toList());
     }
 
@@ -168,17 +180,53 @@ public class ClusterNode {
         }
     }
 
-    /** The member id stored on the volume must be ours: a volume is never shared or reused by another member. */
-    private void claimVolume(RocksDbLogStore store) {
+    /**
+     * The member identity of this volume: the one written on it, which must belong to this pod (a volume is
+     * never shared or reused by another pod), or, on an empty volume, a new one, written before Raft starts.
+     */
+    private MemberIdentity claimVolume(RocksDbLogStore store) {
         Optional<String> owner = store.memberId();
-        if (owner.isPresent() && !owner.get().equals(settings.nodeId())) {
-            throw new InvalidConfigurationException(List.of("boxoffice.data-dir " + settings.dataDir()
-                    + " holds the log of member '" + owner.get() + "' but boxoffice.node-id is '" + settings.nodeId()
-                    + "'; give each member its own data directory. A member whose volume was lost must join as a "
-                    + "new member (new id, boxoffice.join=true) rather than reuse another's data"));
+        if (owner.isPresent()) {
+            return MemberIdentity.parse(owner.get()).filter(id -> id.podName().equals(settings.nodeId()))
+                    .orElseThrow(() -> new InvalidConfigurationException(List.of("boxoffice.data-dir "
+                            + settings.dataDir() + " holds the log of member '" + owner.get() + "' but "
+                            + "boxoffice.node-id is '" + settings.nodeId() + "'; give each member its own data "
+                            + "directory. A member whose volume was lost must join as a new member (start it on "
+                            + "an empty data directory) rather than reuse another's data")));
         }
-        if (owner.isEmpty()) {
-            store.saveMemberId(settings.nodeId());
+        MemberIdentity fresh = identityForEmptyVolume();
+        store.saveMemberId(fresh.memberId());
+        return fresh;
+    }
+
+    /**
+     * An empty volume: a node told to join, or one whose bootstrap peers report a formed cluster, is a new
+     * member with a new generation; a bootstrap member whose peers are all new too forms the cluster under
+     * its pod name (see {@link PeerVolume#verdict}). A one-member cluster has nobody to ask.
+     */
+    private MemberIdentity identityForEmptyVolume() {
+        String pod = settings.nodeId();
+        if (config.join()) {
+            return MemberIdentity.newVolume(pod, System.currentTimeMillis());
+        }
+        // The other bootstrap members, at their client endpoints (members only boxoffice.client-endpoints names
+        // are not part of the question: they did not form the cluster).
+        List<RegistrationTarget> asked = RegistrationTarget.of(settings.bootstrapMembers(), settings.clientEndpoints(),
+                pod, config.grpcPort()).stream().filter(target -> settings.bootstrapMembers().stream()
+                .anyMatch(member -> member.id().equals(target.memberId()))).toList();
+        if (asked.isEmpty()) {
+            return MemberIdentity.bootstrap(pod);
+        }
+        identityPending = true;
+        try {
+            PeerVolume.Verdict verdict = BootstrapProbe.ask(pod, asked, tokens, config.discovery());
+            return verdict == PeerVolume.Verdict.BOOTSTRAP ? MemberIdentity.bootstrap(pod)
+                    : MemberIdentity.newVolume(pod, System.currentTimeMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the bootstrap members about the cluster", e);
+        } finally {
+            identityPending = false;
         }
     }
 
@@ -217,13 +265,14 @@ public class ClusterNode {
         };
     }
 
-    private RaftServerConfig serverConfig() {
+    private RaftServerConfig serverConfig(MemberIdentity self) {
         BoxofficeConfig.Raft raft = config.raft();
-        RaftConfig core = new RaftConfig(settings.nodeId(), raft.electionTimeoutTicks(), raft.heartbeatIntervalTicks(),
+        RaftConfig core = new RaftConfig(self.memberId(), raft.electionTimeoutTicks(), raft.heartbeatIntervalTicks(),
                 raft.maxInflightAppends(), raft.maxEntriesPerAppend(), raft.maxBytesPerAppend(),
                 raft.maxUncommittedEntries(), raft.preVote(), raft.checkQuorum(), raft.leaseMarginTicks());
-        Configuration bootstrap = Configuration.ofVoters(settings.bootstrapMembers().stream()
-                .map(peer -> new Member(peer.id(), peer.address(), true)).toList());
+        // A new member starts with no configuration: the leader's entries bring it (its own AddLearner included).
+        Configuration bootstrap = joining() ? Configuration.EMPTY : Configuration.ofVoters(settings.bootstrapMembers()
+                .stream().map(peer -> new Member(peer.id(), peer.address(), true)).toList());
         return new RaftServerConfig(core, bootstrap, raft.tickMillis(), raft.maxInboxMessages(),
                 raft.maxPendingRequests(), raft.maxCommandBytes(), raft.snapshotIntervalEntries(),
                 raft.snapshotCatchUpEntries(), raft.transferTimeoutMillis(), new SecureRandom().nextLong()).validated();
@@ -279,7 +328,7 @@ public class ClusterNode {
         current.close();
         stateMachine.close();
         server = null;
-        LOG.infof("booking node %s stopped", settings.nodeId());
+        LOG.infof("booking node %s stopped", nodeId());
     }
 
     /**
@@ -329,8 +378,29 @@ public class ClusterNode {
 
     // ------------------------------------------------------------------ access for the other beans
 
+    /** The member id this node runs under ({@link MemberIdentity}); its pod name until the volume settled it. */
     public String nodeId() {
+        MemberIdentity self = identity;
+        return self == null ? settings.nodeId() : self.memberId();
+    }
+
+    /** The pod name, {@code boxoffice.node-id}. */
+    public String podName() {
         return settings.nodeId();
+    }
+
+    /**
+     * Whether this node joins an existing cluster rather than forming one: started with
+     * {@code boxoffice.join=true}, or on a volume of a later generation (its pod's first volume was lost).
+     */
+    public boolean joining() {
+        MemberIdentity self = identity;
+        return config.join() || (self != null && !self.isBootstrapGeneration());
+    }
+
+    /** True while the node, on an empty volume, asks its bootstrap peers whether the cluster exists. */
+    public boolean identityPending() {
+        return identityPending;
     }
 
     public String clusterId() {
@@ -373,7 +443,7 @@ public class ClusterNode {
 
     /** Whether this node is in the cluster's configuration as this node knows it (voter or learner). */
     public boolean isMember() {
-        return status().map(s -> s.configuration().contains(settings.nodeId())).orElse(false);
+        return status().map(s -> s.configuration().contains(s.id())).orElse(false);
     }
 
     public boolean isLeader() {
@@ -399,8 +469,10 @@ public class ClusterNode {
      * its peer address with this node's gRPC port.
      */
     public Optional<String> clientEndpointOf(String memberId) {
+        // boxoffice.client-endpoints names pods; a member of a later volume generation runs in the same pod.
+        String pod = MemberIdentity.podOf(memberId);
         for (PeerSpec endpoint : settings.clientEndpoints()) {
-            if (endpoint.id().equals(memberId)) {
+            if (endpoint.id().equals(pod)) {
                 return Optional.of(endpoint.address());
             }
         }
@@ -411,8 +483,8 @@ public class ClusterNode {
     }
 
     private String notRunning() {
-        return stopping ? "node " + settings.nodeId() + " is shutting down; retry on another node"
-                : "node " + settings.nodeId() + " is still starting; retry shortly";
+        return stopping ? "node " + nodeId() + " is shutting down; retry on another node"
+                : "node " + nodeId() + " is still starting; retry shortly";
     }
 
     /** The node is starting, stopping or has failed. */

@@ -259,7 +259,19 @@ public interface BoxofficeConfig {
         @WithDefault("120000")
         long dnsWaitMillis();
 
-        /** With {@code boxoffice.join=true}: ask the bootstrap members to add this node as a learner. */
+        /**
+         * Longest wait of a bootstrap member that starts on an empty volume for every other bootstrap member to
+         * say whether its volume holds the cluster (see docs/booking-node.md, "Member identity"); beyond it the
+         * node stops with the names of the members that did not answer. Below the Helm chart's startup budget
+         * (startupProbe period x failureThreshold, 300 s), so the pod is restarted and asks again.
+         */
+        @WithDefault("240000")
+        long bootstrapWaitMillis();
+
+        /**
+         * A joining node (boxoffice.join=true, or a bootstrap member whose volume was lost) asks the bootstrap
+         * members to add it as a learner.
+         */
         @WithDefault("true")
         boolean selfRegister();
 

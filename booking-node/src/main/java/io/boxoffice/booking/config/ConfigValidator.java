@@ -281,6 +281,7 @@ public final class ConfigValidator {
                     + ") must be >= boxoffice.discovery.backoff-min-millis (" + discovery.backoffMinMillis() + ")");
         }
         positive("boxoffice.discovery.call-timeout-millis", discovery.callTimeoutMillis(), problems);
+        positive("boxoffice.discovery.bootstrap-wait-millis", discovery.bootstrapWaitMillis(), problems);
     }
 
     private static Path checkDataDir(String dataDir, List<String> problems) {

@@ -6,6 +6,8 @@ import io.boxoffice.proto.v1.AddMemberRequest;
 import io.boxoffice.proto.v1.ClusterServiceGrpc;
 import io.boxoffice.proto.v1.ClusterStatus;
 import io.boxoffice.proto.v1.GetClusterStatusRequest;
+import io.boxoffice.proto.v1.GetNodeStatusRequest;
+import io.boxoffice.proto.v1.NodeStatus;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -64,6 +66,25 @@ final class GrpcMembershipClient implements MembershipClient {
                         status.getCode(), status.getDescription());
             }
             return outcome;
+        }
+    }
+
+    @Override
+    public PeerVolume volumeOf(RegistrationTarget target, String asNodeId) {
+        try {
+            NodeStatus status = stub(target, asNodeId).getNodeStatus(GetNodeStatusRequest.newBuilder()
+                    .setWithoutStateHash(true).build());
+            return PeerVolume.of(status);
+        } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            if (AddMemberOutcome.ofFailure(code) == AddMemberOutcome.MISCONFIGURED) {
+                LOG.warnf("GetNodeStatus on %s at %s: %s %s", target.memberId(), target.clientEndpoint(), code,
+                        e.getStatus().getDescription());
+            } else {
+                LOG.debugf("GetNodeStatus on %s at %s: %s %s", target.memberId(), target.clientEndpoint(), code,
+                        e.getStatus().getDescription());
+            }
+            return PeerVolume.UNKNOWN;
         }
     }
 

@@ -17,12 +17,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
- * A node started with {@code boxoffice.join=true} on a fresh volume adds itself to the cluster: on its own
- * thread it asks the bootstrap members ({@code boxoffice.peers}) to add it as a learner, at its peer address
+ * A joining node adds itself to the cluster: one started with {@code boxoffice.join=true}, or a bootstrap
+ * member whose volume was lost and which therefore runs as a new member ({@code <pod>~<generation>}, see
+ * {@link io.boxoffice.booking.cluster.MemberIdentity}). On its own thread it asks the bootstrap members
+ * ({@code boxoffice.peers}) to add it as a learner, under its member id at its peer address
  * ({@code boxoffice.peer-host}:{@code peer-port}, the pod's DNS name), until the configuration shows it. The
- * leader's {@code LeaderJobs} promote it to voter once it has caught up. A node whose volume already holds a
- * configuration with itself (a restarted member) does nothing. Off with
- * {@code boxoffice.discovery.self-register=false}: an operator then calls AddMember.
+ * leader's {@code LeaderJobs} promote it to voter once it has caught up, and then remove the member of the
+ * pod's earlier volume. A node whose volume already holds a configuration with itself (a restarted member)
+ * does nothing. Off with {@code boxoffice.discovery.self-register=false}: an operator then calls AddMember.
  */
 @ApplicationScoped
 public class SelfRegistration {
@@ -44,25 +46,26 @@ public class SelfRegistration {
 
     /** After {@link ClusterNode} (priority 10) started Raft, so its configuration is known. */
     synchronized void onStart(@Observes @Priority(15) StartupEvent event) {
-        if (!config.join() || !config.discovery().selfRegister() || node.isMember()) {
+        if (!node.joining() || !config.discovery().selfRegister() || node.isMember()) {
             return;
         }
+        String memberId = node.nodeId();
         List<RegistrationTarget> targets = RegistrationTarget.of(bootstrapMembers(), settings.clientEndpoints(),
                 settings.nodeId(), config.grpcPort());
         if (targets.isEmpty()) {
-            LOG.warnf("boxoffice.join=true but neither boxoffice.peers nor boxoffice.client-endpoints names a member "
-                    + "to ask; %s waits until an operator calls ClusterService/AddMember(%s, %s)", settings.nodeId(),
-                    settings.nodeId(), settings.selfPeerAddress());
+            LOG.warnf("%s joins, but neither boxoffice.peers nor boxoffice.client-endpoints names a member to ask; "
+                    + "it waits until an operator calls ClusterService/AddMember(%s, %s)", memberId, memberId,
+                    settings.selfPeerAddress());
             return;
         }
         BoxofficeConfig.Discovery discovery = config.discovery();
         client = new GrpcMembershipClient(tokens, discovery.callTimeoutMillis());
-        Registrar registrar = new Registrar(settings.nodeId(), settings.selfPeerAddress(), targets, client,
+        Registrar registrar = new Registrar(memberId, settings.selfPeerAddress(), targets, client,
                 node::isMember, () -> stopped || node.stopping(),
                 new Backoff(discovery.backoffMinMillis(), discovery.backoffMaxMillis(),
                         bound -> ThreadLocalRandom.current().nextLong(bound + 1)),
                 Thread::sleep, System::currentTimeMillis);
-        LOG.infof("%s joins the cluster: asking %s to add it as a learner at %s", settings.nodeId(),
+        LOG.infof("%s joins the cluster: asking %s to add it as a learner at %s", memberId,
                 targets.stream().map(t -> t.memberId() + " (" + t.clientEndpoint() + ")").toList(),
                 settings.selfPeerAddress());
         thread = new Thread(() -> run(registrar), "boxoffice-self-registration");

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * in the test kit's {@link NetworkLab}.
  * A pod is deleted (SIGKILL) and recreated with the same name and volume but a different IP: its peers reach
  * it by name and it catches up. Then the set scales from 3 to 5: the new pods add themselves as learners and
- * the leader promotes them. Needs root, {@code ip} and {@code dnsmasq}; fails (not skips) without them.
+ * the leader promotes them. A pod recreated on an empty volume (a lost PVC) rejoins as a new member and the
+ * leader removes its old member id. Needs root, {@code ip} and {@code dnsmasq}; fails (not skips) without them.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DnsDiscoveryIT {
@@ -154,9 +155,14 @@ class DnsDiscoveryIT {
             return status.getNodesList().stream().filter(NodeStatus::getVoter).count() == 5 ? status : null;
         });
         long scaleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - scaleNanos);
-        assertThat(five.getNodesList()).extracting(NodeStatus::getId).containsExactlyInAnyOrderElementsOf(PODS);
-        assertThat(member(five, "boxoffice-3").getAddress()).isEqualTo(NetworkLab.dnsName("boxoffice-3") + ":7070");
-        assertThat(member(five, "boxoffice-4").getAddress()).isEqualTo(NetworkLab.dnsName("boxoffice-4") + ":7070");
+        // A pod added after the cluster formed is a new volume: its member id is <pod>~<volume generation>.
+        assertThat(five.getNodesList()).extracting(node -> podOf(node.getId()))
+                .containsExactlyInAnyOrderElementsOf(PODS);
+        assertThat(memberOfPod(five, "boxoffice-3").getId()).matches("boxoffice-3~[1-9][0-9]*");
+        assertThat(memberOfPod(five, "boxoffice-3").getAddress())
+                .isEqualTo(NetworkLab.dnsName("boxoffice-3") + ":7070");
+        assertThat(memberOfPod(five, "boxoffice-4").getAddress())
+                .isEqualTo(NetworkLab.dnsName("boxoffice-4") + ":7070");
         booked.add(book("boxoffice-4", user, showId, "B4"));
 
         for (String pod : PODS) {
@@ -170,6 +176,119 @@ class DnsDiscoveryIT {
         }
         System.out.printf("DnsDiscoveryIT: boxoffice-3 and boxoffice-4 joined and were promoted to voters %d ms "
                 + "after their JVMs started; %d bookings present on all 5 pods%n", scaleMillis, booked.size());
+    }
+
+    /**
+     * A StatefulSet pod whose PersistentVolumeClaim was lost (deleted, or the disk failed) comes back with its
+     * name and settings but an empty volume. It must not pretend to be its old member, whose votes and log it
+     * forgot: it asks its bootstrap peers, finds the cluster formed, joins as {@code <pod>~<generation>},
+     * catches up from a snapshot (the log was compacted meanwhile), becomes a voter, and the leader then
+     * removes the old member id. Bookings go on throughout and every pod ends with all of them.
+     */
+    @Test
+    void when_a_pod_loses_its_volume_it_rejoins_as_a_new_member_and_the_leader_removes_the_old_one()
+            throws Exception {
+        // Snapshots every 50 entries with 10 kept behind: the new member cannot catch up from the log alone.
+        common.put("boxoffice.raft.snapshot-interval-entries", "50");
+        common.put("boxoffice.raft.snapshot-catch-up-entries", "10");
+        for (int i = 0; i < BOOTSTRAP_MEMBERS; i++) {
+            startPod(PODS.get(i), 10 + i, false);
+        }
+        String firstReady = within(Duration.ofSeconds(60)).untilPresent("a ready member of the 3 bootstrap pods",
+                () -> PODS.subList(0, BOOTSTRAP_MEMBERS).stream().filter(pod -> client(pod).ready()).findFirst());
+        String admin = within(Duration.ofSeconds(20)).until("the admin login",
+                () -> client(firstReady).login("admin", "admin123"));
+        String user = client(firstReady).login("user1", "password1");
+        String showId = within(Duration.ofSeconds(20)).until("the demo shows",
+                () -> client(firstReady).shows(user).getFirst().getId());
+        ClusterStatus initial = client(firstReady).clusterStatus(admin);
+        assertThat(initial.getNodesList()).extracting(NodeStatus::getId)
+                .as("the first start forms the cluster under the pod names").containsExactlyInAnyOrderElementsOf(
+                        PODS.subList(0, BOOTSTRAP_MEMBERS));
+        String lost = PODS.subList(0, BOOTSTRAP_MEMBERS).stream().filter(pod -> !pod.equals(initial.getLeaderId()))
+                .findFirst().orElseThrow();
+        String survivor = initial.getLeaderId();
+        List<Booking> booked = new ArrayList<>();
+        for (int seat = 1; seat <= 4; seat++) {
+            booked.add(book(survivor, user, showId, "C" + seat));
+        }
+
+        // The pod and its volume go; the cluster keeps booking on two members, past a few snapshots.
+        lab.deletePod(lost);
+        assertThat(nodes.remove(lost).waitForExit(Duration.ofSeconds(10))).as(lost + " gone with its pod").isTrue();
+        clients.remove(lost).close();
+        deleteRecursively(dir.resolve("volumes").resolve(lost));
+        for (int seat = 5; seat <= 8; seat++) {
+            booked.add(book(survivor, user, showId, "C" + seat));
+        }
+        churn(survivor, user, showId, 40);
+        within(Duration.ofSeconds(20)).until("a snapshot on the leader, so the log was compacted", () ->
+                member(client(survivor).clusterStatus(admin), survivor).getSnapshotIndex() > 0);
+
+        // The pod is recreated with the same name and settings on an empty volume.
+        long recreatedNanos = System.nanoTime();
+        startPod(lost, 21, false);
+        ClusterStatus replaced = within(Duration.ofSeconds(90)).until("a new member of " + lost
+                + " as a voter and " + lost + " itself removed", () -> {
+            ClusterStatus status = client(survivor).clusterStatus(admin);
+            boolean oldGone = status.getNodesList().stream().noneMatch(node -> node.getId().equals(lost));
+            boolean newVoter = status.getNodesList().stream().anyMatch(node -> node.getVoter()
+                    && podOf(node.getId()).equals(lost) && node.getLag() == 0);
+            return oldGone && newVoter && status.getNodesCount() == BOOTSTRAP_MEMBERS ? status : null;
+        });
+        long replacedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recreatedNanos);
+        NodeStatus successor = memberOfPod(replaced, lost);
+        assertThat(successor.getId()).matches(java.util.regex.Pattern.quote(lost) + "~[1-9][0-9]*");
+        assertThat(successor.getAddress()).isEqualTo(NetworkLab.dnsName(lost) + ":7070");
+        assertThat(client(lost).metric("boxoffice_raft_snapshots_total{kind=\"installed\"}").orElse(0))
+                .as("caught up from the leader's snapshot file: the log it needed was compacted").isGreaterThan(0);
+        assertThat(replaced.getNodesList()).allSatisfy(node -> assertThat(node.getVoter()).isTrue());
+        booked.add(book(lost, user, showId, "C9"));
+
+        for (String pod : PODS.subList(0, BOOTSTRAP_MEMBERS)) {
+            for (Booking booking : booked) {
+                Booking replica = within(Duration.ofSeconds(20)).untilPresent(booking.getId() + " on " + pod
+                        + " (stale read)", () -> client(pod).bookingStale(user, booking.getId()));
+                assertThat(replica.getStatus()).isEqualTo(BookingStatus.BOOKING_STATUS_CONFIRMED);
+            }
+        }
+        System.out.printf("DnsDiscoveryIT: %s lost its volume and rejoined as %s from a snapshot; a voter with %s "
+                + "removed %d ms after its JVM started; %d bookings on all pods%n", lost, successor.getId(), lost,
+                replacedMillis, booked.size());
+    }
+
+    /** {@code rounds} holds of seat D1, each released at once: two log entries per round. */
+    private void churn(String pod, String token, String showId, int rounds) {
+        for (int round = 0; round < rounds; round++) {
+            String key = "dns-discovery-it/churn/" + round;
+            var hold = within(Duration.ofSeconds(20)).until("hold " + round + " through " + pod, () -> client(pod)
+                    .booking(token, 10_000).holdSeats(io.boxoffice.proto.v1.HoldSeatsRequest.newBuilder()
+                            .setShowId(showId).addSeatIds("D1").setIdempotencyKey(key + "/hold").build()));
+            within(Duration.ofSeconds(20)).until("release " + round + " through " + pod, () -> client(pod)
+                    .booking(token, 10_000).releaseHold(io.boxoffice.proto.v1.ReleaseHoldRequest.newBuilder()
+                            .setHoldId(hold.getId()).setIdempotencyKey(key + "/release").build()));
+        }
+    }
+
+    private static String podOf(String memberId) {
+        int separator = memberId.indexOf('~');
+        return separator < 0 ? memberId : memberId.substring(0, separator);
+    }
+
+    private static NodeStatus memberOfPod(ClusterStatus status, String pod) {
+        return status.getNodesList().stream().filter(node -> podOf(node.getId()).equals(pod)).findFirst()
+                .orElseThrow(() -> new AssertionError("no member of pod " + pod + " in the configuration: " + status));
+    }
+
+    private static void deleteRecursively(Path root) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
+        }
     }
 
     private void startPod(String pod, int host, boolean join) {

@@ -11,6 +11,7 @@ import io.boxoffice.proto.v1.AddMemberRequest;
 import io.boxoffice.proto.v1.ClusterServiceGrpc;
 import io.boxoffice.proto.v1.ClusterStatus;
 import io.boxoffice.proto.v1.GetClusterStatusRequest;
+import io.boxoffice.proto.v1.GetNodeStatusRequest;
 import io.boxoffice.proto.v1.NodeStatus;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -43,6 +44,10 @@ class GrpcMembershipClientTest {
     private final List<String> members = new CopyOnWriteArrayList<>();
     /** What AddMember answers; null: add the member. */
     private volatile Status addMemberFailure;
+    /** What GetNodeStatus answers, or fails with. */
+    private volatile NodeStatus nodeStatus = NodeStatus.getDefaultInstance();
+    private volatile Status nodeStatusFailure;
+    private final List<GetNodeStatusRequest> nodeStatusRequests = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -115,7 +120,44 @@ class GrpcMembershipClientTest {
         assertThat(client.addMember(stopped, "boxoffice-3", "boxoffice-3.h:7070")).isEqualTo(AddMemberOutcome.RETRY);
     }
 
+    @Test
+    void a_peer_volume_is_asked_for_without_the_state_hash_with_a_token_of_the_asking_pod() {
+        nodeStatus = NodeStatus.newBuilder().setId("boxoffice-0").setTerm(0).build();
+        assertThat(client.volumeOf(target(), "boxoffice-1")).isEqualTo(PeerVolume.EMPTY);
+
+        nodeStatus = NodeStatus.newBuilder().setId("boxoffice-0").setTerm(4).setLastIndex(120).build();
+        assertThat(client.volumeOf(target(), "boxoffice-1")).isEqualTo(PeerVolume.FORMED);
+
+        assertThat(nodeStatusRequests).allSatisfy(request -> assertThat(request.getWithoutStateHash()).isTrue());
+        assertThat(callers).allSatisfy(caller -> assertThat(caller.username()).isEqualTo("node:boxoffice-1"));
+    }
+
+    @Test
+    void a_peer_that_is_starting_refuses_or_is_gone_is_unknown() {
+        nodeStatusFailure = Status.UNAVAILABLE.withDescription("node boxoffice-0 is not running Raft yet");
+        assertThat(client.volumeOf(target(), "boxoffice-1")).isEqualTo(PeerVolume.UNKNOWN);
+
+        nodeStatusFailure = Status.UNAUTHENTICATED.withDescription("access token is invalid");
+        assertThat(client.volumeOf(target(), "boxoffice-1")).isEqualTo(PeerVolume.UNKNOWN);
+
+        RegistrationTarget stopped = target();
+        server.shutdownNow();
+        assertThat(client.volumeOf(stopped, "boxoffice-1")).isEqualTo(PeerVolume.UNKNOWN);
+    }
+
     private final class FakeClusterService extends ClusterServiceGrpc.ClusterServiceImplBase {
+        @Override
+        public void getNodeStatus(GetNodeStatusRequest request, StreamObserver<NodeStatus> observer) {
+            nodeStatusRequests.add(request);
+            Status failure = nodeStatusFailure;
+            if (failure != null) {
+                observer.onError(failure.asRuntimeException());
+                return;
+            }
+            observer.onNext(nodeStatus);
+            observer.onCompleted();
+        }
+
         @Override
         public void addMember(AddMemberRequest request, StreamObserver<ClusterStatus> observer) {
             Status failure = addMemberFailure;

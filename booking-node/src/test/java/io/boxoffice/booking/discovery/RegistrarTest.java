@@ -44,6 +44,11 @@ class RegistrarTest {
             }
 
             @Override
+            public PeerVolume volumeOf(RegistrationTarget target, String asNodeId) {
+                throw new AssertionError("a registration never asks about volumes");
+            }
+
+            @Override
             public void close() {
             }
         };
@@ -110,6 +115,11 @@ class RegistrarTest {
                     stopping.set(true);
                 }
                 return AddMemberOutcome.MISCONFIGURED;
+            }
+
+            @Override
+            public PeerVolume volumeOf(RegistrationTarget target, String asNodeId) {
+                throw new AssertionError("a registration never asks about volumes");
             }
 
             @Override

@@ -97,7 +97,8 @@ public final class ChaosRun {
             Workload workload = runWorkload(cluster, fixture, directory);
             out.printf("  workload done: %d operations, %d faults; healing and waiting for quiet%n",
                     workload.history().size(), workload.faults().size());
-            List<ReplicaSnapshot> replicas = quiesceAndSnapshot(cluster, fixture);
+            Membership settled = new Membership();
+            List<ReplicaSnapshot> replicas = quiesceAndSnapshot(cluster, fixture, settled);
             CheckReport report = check(workload.history(), replicas);
             for (LabNode node : cluster.nodes()) {
                 String exit = node.takeUnexpectedExit();
@@ -105,6 +106,11 @@ public final class ChaosRun {
                     report = report.withViolations(List.of(new Violation(Violation.NODES_STAY_UP, node.nodeId(), exit)));
                 }
             }
+            for (String unfinished : workload.unfinishedReplacements()) {
+                report = report.withViolations(List.of(new Violation(Violation.MEMBERS_REPLACED,
+                        unfinished.split(":")[0], unfinished)));
+            }
+            report = report.withViolations(settled.violations());
             for (String crash : workload.crashes()) {
                 report = report.withViolations(List.of(new Violation(Violation.NODES_STAY_UP, crash.split(" ")[0],
                         crash)));
@@ -177,7 +183,7 @@ public final class ChaosRun {
     // ---------------------------------------------------------------- workload
 
     private record Workload(List<ClientOperation> history, List<FaultRecord> faults, String nemesisFailure,
-                            List<String> crashes) {
+                            List<String> crashes, List<String> unfinishedReplacements) {
     }
 
     private Workload runWorkload(LocalCluster cluster, Fixture fixture, Path directory) {
@@ -212,7 +218,8 @@ public final class ChaosRun {
             join(nemesisThread);
             nemesis.healEverything();
             return new Workload(recorder.operations(), nemesis.records(),
-                    nemesis.failure().map(Throwable::toString).orElse(""), nemesis.crashes());
+                    nemesis.failure().map(Throwable::toString).orElse(""), nemesis.crashes(),
+                    nemesis.unfinishedReplacements());
         }
     }
 
@@ -236,22 +243,23 @@ public final class ChaosRun {
      * node's state hash by making it the leader in turn (the cluster status reports the hash of the node
      * that answers, and followers hand that call to the leader).
      */
-    private List<ReplicaSnapshot> quiesceAndSnapshot(LocalCluster cluster, Fixture fixture) {
+    private List<ReplicaSnapshot> quiesceAndSnapshot(LocalCluster cluster, Fixture fixture, Membership settled) {
         cluster.awaitReady(Duration.ofSeconds(180));
         // The last holds expire at times the leader stamped; their expiry is then applied within a few expiry
         // intervals. A known span of cluster time, so a pause rather than a poll.
         LocalCluster.sleep(options.holdDurationMillis() + 3 * options.expireHoldsIntervalMillis() + 1_000);
-        awaitCaughtUp(cluster);
+        awaitCaughtUp(cluster, settled);
         List<ReplicaSnapshot> views = new ArrayList<>();
         for (int slot : cluster.slots()) {
+            String memberId = cluster.memberId(slot);
             try {
-                views.add(snapshot(cluster, slot, fixture));
+                views.add(snapshot(cluster, slot, memberId, fixture));
             } catch (StatusRuntimeException e) {
                 // A member that cannot answer for the show has not converged: it is checked with no data,
                 // so every acknowledged booking counts as missing on it.
-                out.println("  " + cluster.node(slot).nodeId() + " cannot show its state: " + e.getStatus());
-                views.add(new ReplicaSnapshot(cluster.node(slot).nodeId(), -1, "", System.currentTimeMillis(),
-                        List.of(), List.of(), List.of()));
+                out.println("  " + memberId + " cannot show its state: " + e.getStatus());
+                views.add(new ReplicaSnapshot(memberId, -1, "", System.currentTimeMillis(), List.of(), List.of(),
+                        List.of()));
             }
         }
         List<ReplicaSnapshot> replicas = new ArrayList<>();
@@ -264,26 +272,48 @@ public final class ChaosRun {
         return replicas;
     }
 
-    /** Until the leader sees every member reachable with nothing left to replicate (bounded wait). */
-    private void awaitCaughtUp(LocalCluster cluster) {
-        String[] last = {"no leader"};
+    /** Whether the membership settled after healing, and what was seen if it did not. */
+    private static final class Membership {
+        private volatile String unsettled = "";
+
+        List<Violation> violations() {
+            return unsettled.isEmpty() ? List.of() : List.of(new Violation(Violation.MEMBERSHIP_SETTLES, "cluster",
+                    unsettled));
+        }
+    }
+
+    /**
+     * Until the leader sees one member per pod, every one a voter, reachable, with nothing left to replicate
+     * (bounded wait). A pod whose volume was lost must by then be in the configuration once, under its new
+     * member id; a membership that does not settle is a violation.
+     */
+    private void awaitCaughtUp(LocalCluster cluster, Membership settled) {
+        String[] last = {"no leader answered"};
         Optional<Boolean> caughtUp = Eventually.within(Duration.ofSeconds(120)).pollingEvery(Duration.ofMillis(500))
                 .poll("every member caught up", () -> {
                     Optional<ClusterStatus> status = cluster.leaderSlot().flatMap(leader -> cluster.status(leader, 10_000));
                     if (status.isEmpty()) {
                         return false;
                     }
-                    last[0] = status.get().toString().replace('\n', ' ');
-                    return status.get().getNodesCount() == cluster.slots().size() && status.get().getNodesList()
-                            .stream().allMatch(node -> node.getLag() == 0 && node.getRole() != NodeRole.NODE_ROLE_UNREACHABLE
+                    last[0] = status.get().getNodesList().stream().map(node -> node.getId() + " " + node.getRole()
+                            + (node.getVoter() ? "" : " (learner)") + " lag " + node.getLag())
+                            .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+                    java.util.Set<String> pods = status.get().getNodesList().stream()
+                            .map(node -> LocalCluster.podOf(node.getId())).collect(java.util.stream.Collectors.toSet());
+                    return status.get().getNodesCount() == cluster.slots().size()
+                            && pods.size() == cluster.slots().size() && status.get().getNodesList()
+                            .stream().allMatch(node -> node.getLag() == 0 && node.getVoter()
+                                    && node.getRole() != NodeRole.NODE_ROLE_UNREACHABLE
                                     && node.getRole() != NodeRole.NODE_ROLE_LEARNER);
                 });
         if (caughtUp.isEmpty()) {
-            out.println("  the cluster did not catch up within 120 s: " + last[0]);
+            settled.unsettled = "120 s after healing the leader does not list one caught-up voter per pod ("
+                    + cluster.slots().size() + "): " + last[0];
+            out.println("  " + settled.unsettled);
         }
     }
 
-    /** Makes {@code nodeId} the leader and returns its own status entry (applied index, state hash), or null. */
+    /** Makes member {@code nodeId} the leader and returns its own status entry (applied index, state hash), or null. */
     private NodeStatus statusAsLeader(LocalCluster cluster, String nodeId) {
         int slot = cluster.slotOf(nodeId).orElseThrow();
         String lastFailure = "no leader";
@@ -316,7 +346,7 @@ public final class ChaosRun {
         return null;
     }
 
-    private ReplicaSnapshot snapshot(LocalCluster cluster, int slot, Fixture fixture) {
+    private ReplicaSnapshot snapshot(LocalCluster cluster, int slot, String memberId, Fixture fixture) {
         NodeClient client = cluster.client(slot);
         String admin = cluster.adminToken();
         long observedAt = System.currentTimeMillis();
@@ -345,7 +375,7 @@ public final class ChaosRun {
         }
         var seatMap = client.catalog(admin, ADMIN_DEADLINE_MILLIS).getSeatMap(GetSeatMapRequest.newBuilder()
                 .setShowId(fixture.showId()).setConsistency(ReadConsistency.READ_CONSISTENCY_STALE).build());
-        return new ReplicaSnapshot(cluster.node(slot).nodeId(), -1, "", observedAt, bookings, holds,
+        return new ReplicaSnapshot(memberId, -1, "", observedAt, bookings, holds,
                 ChaosClient.observe(seatMap));
     }
 

@@ -21,8 +21,15 @@ public enum FaultKind {
     /** Ask the leader to hand leadership to a random follower. */
     TRANSFER_LEADERSHIP,
     /**
-     * Remove a follower from the configuration, stop it, lose its volume, and add it back as a new member
-     * (new id, empty data, learner until caught up).
+     * An operator replaces a member (etcd's "member replace"): RemoveMember of a follower, stop it, lose its
+     * volume, start the pod again. Its node comes back as a new member ({@code <pod>~<generation>}), adds
+     * itself as a learner and is promoted once caught up (from a snapshot when the log was compacted).
      */
-    REPLACE_MEMBER
+    REPLACE_MEMBER,
+    /**
+     * A pod loses its volume with nobody's help: SIGKILL a random node, delete its data directory, start the
+     * pod again with the same settings. Its node must come back as a new member, catch up, become a voter,
+     * and the leader must then remove the pod's old member id.
+     */
+    LOST_VOLUME
 }

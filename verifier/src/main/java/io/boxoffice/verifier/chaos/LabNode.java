@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.util.Comparator;
 
 /**
- * A cluster member in its lab slot: the member id, the slot (its pod and address), its data directory and
- * its process (the test kit's launcher). Faults act on the real process: SIGKILL, SIGSTOP/SIGCONT, SIGTERM,
- * a lost volume. Thread-safe as far as the process is; the nemesis drives faults from one thread.
+ * A cluster member in its lab slot: the pod name ({@code boxoffice.node-id}), the slot (its pod and address),
+ * its data directory and its process (the test kit's launcher), and the member id the node last reported
+ * (the pod name, or {@code <pod>~<volume generation>} once its volume was lost and it rejoined as a new
+ * member). Faults act on the real process: SIGKILL, SIGSTOP/SIGCONT, SIGTERM, a lost volume. Thread-safe as
+ * far as the process is; the nemesis drives faults from one thread.
  */
 final class LabNode {
 
@@ -19,16 +21,31 @@ final class LabNode {
     private final int slot;
     private final Path dataDirectory;
     private final NodeProcess process;
+    private volatile String memberId;
 
     LabNode(String nodeId, int slot, Path dataDirectory, NodeProcess process) {
         this.nodeId = nodeId;
         this.slot = slot;
         this.dataDirectory = dataDirectory;
         this.process = process;
+        this.memberId = nodeId;
     }
 
+    /** The pod name: stable across volumes. */
     String nodeId() {
         return nodeId;
+    }
+
+    /** The member id the node last reported (its pod name until it reported one). */
+    String memberId() {
+        return memberId;
+    }
+
+    /** Notes the member id the node reported; ignored unless it belongs to this pod. */
+    void noteMemberId(String reported) {
+        if (reported != null && LocalCluster.podOf(reported).equals(nodeId)) {
+            memberId = reported;
+        }
     }
 
     int slot() {

@@ -22,8 +22,8 @@ import java.util.TreeMap;
 /**
  * A throw-away booking cluster of real node processes, one per pod of the test kit's {@link NetworkLab}, with
  * fresh keys and data directories under the run's work directory. Slots (1..members) are stable, each a pod
- * with a fixed address; the node in a slot may be replaced by a new member (new id, empty volume) by the
- * membership nemesis.
+ * with a fixed name ({@code n<slot>}, the node id) and address; when the membership nemesis loses a slot's
+ * volume, the pod's node comes back as a new member ({@code n<slot>~<generation>}) on its own.
  *
  * <p>Thread-safe for the calls the workload and nemesis make concurrently (lookups, status); start, stop
  * and replacement come from the nemesis thread only.
@@ -37,6 +37,10 @@ final class LocalCluster implements AutoCloseable {
     static final String ADMIN_PASSWORD = "admin123";
     /** Health requests to a paused node must not hold up the nemesis for long. */
     private static final Duration HTTP_TIMEOUT = Duration.ofMillis(1000);
+    /** Entries between two snapshots of a node (the node's default is 10,000: rarely reached in a run). */
+    static final int SNAPSHOT_INTERVAL_ENTRIES = 500;
+    /** Entries kept behind a snapshot for followers that are only briefly behind. */
+    static final int SNAPSHOT_CATCH_UP_ENTRIES = 100;
     /** Subnets tried after the configured one when another run holds it. */
     private static final int SUBNETS_TRIED_MAX = 50;
 
@@ -58,7 +62,6 @@ final class LocalCluster implements AutoCloseable {
     private NetworkLab lab;
     private final Map<Integer, LabNode> nodes = new TreeMap<>();
     private final Map<Integer, NodeClient> clients = new TreeMap<>();
-    private final Map<Integer, Integer> replacements = new TreeMap<>();
     private ClusterSecrets secrets;
     private volatile String adminToken = "";
 
@@ -102,11 +105,7 @@ final class LocalCluster implements AutoCloseable {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("boxoffice.node-id", nodeId);
         config.put("boxoffice.cluster-id", "chaos");
-        if (peers == null) {
-            config.put("boxoffice.join", "true");
-        } else {
-            config.put("boxoffice.peers", peers);
-        }
+        config.put("boxoffice.peers", peers);
         config.put("boxoffice.peer-host", lab.address(slot));
         config.put("boxoffice.peer-port", Integer.toString(PEER_PORT));
         config.put("boxoffice.grpc-port", Integer.toString(CLIENT_PORT));
@@ -118,6 +117,10 @@ final class LocalCluster implements AutoCloseable {
         config.put("boxoffice.auth.password-hash-iterations", "1000");
         config.put("boxoffice.limits.hold-duration-millis", Long.toString(settings.holdDurationMillis()));
         config.put("boxoffice.limits.expire-holds-interval-millis", Long.toString(settings.expireHoldsIntervalMillis()));
+        // Frequent snapshots and a short log tail: a member that was away for a few seconds, and every member
+        // that rejoins on an empty volume, catches up from a snapshot file, not only from the log.
+        config.put("boxoffice.raft.snapshot-interval-entries", Integer.toString(SNAPSHOT_INTERVAL_ENTRIES));
+        config.put("boxoffice.raft.snapshot-catch-up-entries", Integer.toString(SNAPSHOT_CATCH_UP_ENTRIES));
         NodeProcess process = NodeProcess.builder(nodeId).prefix(lab.inPod(pod(slot))).java(settings.javaExecutable())
                 .heapMegabytes(settings.heapMegabytes()).jvmOptions("-Djava.net.preferIPv4Stack=true")
                 .systemProperties(config).jar(settings.nodeJar())
@@ -228,15 +231,16 @@ final class LocalCluster implements AutoCloseable {
 
     /**
      * The slot of the node that currently believes itself leader, asked directly through each node's
-     * readiness check (its data carries the node's Raft role): cheap, and answered by the node itself, unlike
-     * the cluster status, which followers hand to the leader and which hashes the whole state.
+     * readiness check (its data carries the node's Raft role and member id): cheap, and answered by the node
+     * itself, unlike the cluster status, which followers hand to the leader and which hashes the whole state.
      */
     Optional<Integer> leaderSlot() {
         for (int slot : slots()) {
             LabNode node = node(slot);
             if (node.isAlive() && !node.isPaused()) {
                 Readiness readiness = client(slot).readiness();
-                if (readiness.isLeader() && node.nodeId().equals(readiness.nodeId())) {
+                node.noteMemberId(readiness.nodeId());
+                if (readiness.isLeader() && node.nodeId().equals(podOf(readiness.nodeId()))) {
                     return Optional.of(slot);
                 }
             }
@@ -244,28 +248,30 @@ final class LocalCluster implements AutoCloseable {
         return Optional.empty();
     }
 
-    Optional<Integer> slotOf(String nodeId) {
+    /** The slot whose pod runs {@code memberId} (any volume generation of the pod). */
+    Optional<Integer> slotOf(String memberId) {
+        String pod = podOf(memberId);
         for (LabNode node : nodes()) {
-            if (node.nodeId().equals(nodeId)) {
+            if (node.nodeId().equals(pod)) {
                 return Optional.of(node.slot());
             }
         }
         return Optional.empty();
     }
 
-    /**
-     * Replaces the node in {@code slot} by a new member with a new id and an empty volume, started with
-     * {@code join=true}; the caller has removed the old member and stopped its process. Returns the new node.
-     */
-    synchronized LabNode replace(int slot) {
-        LabNode old = nodes.get(slot);
-        if (old.isAlive()) {
-            throw new IllegalStateException("stop node " + old.nodeId() + " before replacing it");
+    /** The member id the slot's node reports now (asked through its readiness), else the last one it reported. */
+    String memberId(int slot) {
+        LabNode node = node(slot);
+        if (node.isAlive() && !node.isPaused()) {
+            node.noteMemberId(client(slot).readiness().nodeId());
         }
-        int generation = replacements.merge(slot, 1, Integer::sum);
-        LabNode fresh = newNode(slot, bootstrapId(slot) + "-r" + generation, null);
-        nodes.put(slot, fresh);
-        return fresh;
+        return node.memberId();
+    }
+
+    /** The pod part of a member id ({@code n2~1796594897} runs in pod {@code n2}). */
+    static String podOf(String memberId) {
+        int separator = memberId.indexOf('~');
+        return separator < 0 ? memberId : memberId.substring(0, separator);
     }
 
     /** A pause that is part of the scenario (a fault's length, a measured interval), not a wait for a state. */

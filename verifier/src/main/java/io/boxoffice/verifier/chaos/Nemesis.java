@@ -2,7 +2,6 @@ package io.boxoffice.verifier.chaos;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.boxoffice.proto.v1.AddMemberRequest;
 import io.boxoffice.testkit.Eventually;
 import io.boxoffice.testkit.client.Retrying;
 import io.boxoffice.proto.v1.ClusterStatus;
@@ -41,6 +40,7 @@ final class Nemesis implements Runnable {
     private final BufferedWriter log;
     private final List<FaultRecord> records = Collections.synchronizedList(new ArrayList<>());
     private final List<String> crashes = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> unfinishedReplacements = Collections.synchronizedList(new ArrayList<>());
     private volatile Throwable failure;
 
     Nemesis(LocalCluster cluster, List<FaultEvent> plan, HistoryRecorder clock, AtomicBoolean stop, Path logFile) {
@@ -62,6 +62,15 @@ final class Nemesis implements Runnable {
     /** Nodes that exited without the nemesis stopping them. */
     List<String> crashes() {
         return List.copyOf(crashes);
+    }
+
+    /**
+     * Members that did not come back from a lost volume within {@link #MEMBER_CATCH_UP_MILLIS_MAX}: no new
+     * member of the pod became a voter, or the old member id stayed in the configuration. A finding about the
+     * cluster, not the harness.
+     */
+    List<String> unfinishedReplacements() {
+        return List.copyOf(unfinishedReplacements);
     }
 
     /** A failure of the nemesis itself (not of the cluster), if any. */
@@ -123,6 +132,7 @@ final class Nemesis implements Runnable {
                 case PARTITION_BRIDGE -> partitionBridge(random, event);
                 case TRANSFER_LEADERSHIP -> transferLeadership(random, event, note);
                 case REPLACE_MEMBER -> replaceMember(random, event, note);
+                case LOST_VOLUME -> loseVolume(random, event, note);
             };
         } catch (StatusRuntimeException e) {
             targets = "?";
@@ -163,8 +173,24 @@ final class Nemesis implements Runnable {
         return leader.get();
     }
 
+    /** The member id of the slot's node, as it reports it now (for the record; see {@link #memberIdOf}). */
     private String name(int slot) {
-        return cluster.node(slot).nodeId();
+        return cluster.memberId(slot);
+    }
+
+    /**
+     * The member id of the slot's pod as the leader's configuration lists it, for calls that name a member
+     * (RemoveMember, TransferLeadership): the node's own readiness can be late or unanswered on a loaded
+     * machine, and a stale id (the pod's previous volume) would name nobody. Falls back to {@link #name}.
+     */
+    private String memberIdOf(int slot) {
+        LabNode node = cluster.node(slot);
+        List<String> listed = podMembers(node.nodeId());
+        if (listed.size() == 1) {
+            node.noteMemberId(listed.getFirst());
+            return listed.getFirst();
+        }
+        return name(slot);
     }
 
     private String kill(int slot, FaultEvent event, String role) {
@@ -244,14 +270,14 @@ final class Nemesis implements Runnable {
         List<Integer> followers = aliveSlots().stream().filter(slot -> !slot.equals(leader.get())).toList();
         int target = pick(followers, random);
         var response = cluster.client(leader.get()).cluster(cluster.adminToken(), ADMIN_DEADLINE_MILLIS)
-                .transferLeadership(TransferLeadershipRequest.newBuilder().setTargetNodeId(name(target)).build());
+                .transferLeadership(TransferLeadershipRequest.newBuilder().setTargetNodeId(memberIdOf(target)).build());
         LocalCluster.sleep(event.durationMillis());
         return name(leader.get()) + " -> " + name(target) + " (answered " + response.getNewLeaderId() + ")";
     }
 
     /**
-     * Removes a follower, loses its volume, and adds a new member in its slot; waits until the new member is
-     * a voter again (or notes that it did not get there).
+     * An operator's replacement: RemoveMember of a follower, then its volume is lost and its pod started again.
+     * The node finds an empty volume and a formed cluster, so it joins as a new member on its own.
      */
     private String replaceMember(Random random, FaultEvent event, StringBuilder note) {
         Optional<Integer> leader = cluster.leaderSlot();
@@ -261,22 +287,51 @@ final class Nemesis implements Runnable {
         }
         List<Integer> followers = aliveSlots().stream().filter(slot -> !slot.equals(leader.get())).toList();
         int slot = pick(followers, random);
-        String oldId = name(slot);
+        String oldId = memberIdOf(slot);
         adminOnLeader(leaderSlot -> cluster.client(leaderSlot).cluster(cluster.adminToken(), ADMIN_DEADLINE_MILLIS)
                 .removeMember(RemoveMemberRequest.newBuilder().setNodeId(oldId).build()));
-        cluster.node(slot).kill();
-        cluster.node(slot).wipeData();
-        LabNode fresh = cluster.replace(slot);
-        fresh.start();
+        return restartOnEmptyVolume(slot, oldId, event, note, "removed, ");
+    }
+
+    /** A lost volume nobody handles: the pod's node must replace its old member id by itself. */
+    private String loseVolume(Random random, FaultEvent event, StringBuilder note) {
+        int slot = pick(aliveSlots(), random);
+        String oldId = memberIdOf(slot);
+        Optional<Integer> leader = cluster.leaderSlot();
+        return restartOnEmptyVolume(slot, oldId, event, note, leader.isPresent() && leader.get() == slot
+                ? "leader, " : "");
+    }
+
+    /**
+     * SIGKILL, delete the data directory, start the pod again with the same settings; then wait until a new
+     * member of the pod is a voter and {@code oldId} has left the configuration (recorded as unfinished if not).
+     */
+    private String restartOnEmptyVolume(int slot, String oldId, FaultEvent event, StringBuilder note, String how) {
+        LabNode node = cluster.node(slot);
+        // Every member id of the pod the configuration lists now: the new member must be none of them.
+        java.util.Set<String> previous = new java.util.HashSet<>(podMembers(node.nodeId()));
+        previous.add(oldId);
+        node.kill();
+        node.wipeData();
         LocalCluster.sleep(event.durationMillis());
-        adminOnLeader(leaderSlot -> cluster.client(leaderSlot).cluster(cluster.adminToken(), ADMIN_DEADLINE_MILLIS)
-                .addMember(AddMemberRequest.newBuilder().setNodeId(fresh.nodeId())
-                        .setAddress(cluster.peerAddress(slot)).build()));
-        if (!awaitVoter(fresh.nodeId())) {
-            note.append(fresh.nodeId()).append(" was not a voter ").append(MEMBER_CATCH_UP_MILLIS_MAX)
-                    .append(" ms after it was added. ");
+        node.start();
+        long startNanos = System.nanoTime();
+        Optional<String> newId = awaitReplaced(node.nodeId(), previous);
+        if (stop.get() && newId.isEmpty()) {
+            note.append("the run ended before the new member was a voter. ");
+            return oldId + " (" + how + "volume lost) -> ?";
         }
-        return oldId + " -> " + fresh.nodeId();
+        if (newId.isEmpty()) {
+            String state = describeMembers();
+            unfinishedReplacements.add(node.nodeId() + ": " + MEMBER_CATCH_UP_MILLIS_MAX + " ms after its volume was "
+                    + "lost and its pod restarted, no new member of the pod is a voter with " + oldId + " gone; "
+                    + "configuration " + state);
+            note.append("not replaced within ").append(MEMBER_CATCH_UP_MILLIS_MAX).append(" ms: ").append(state);
+            return oldId + " (" + how + "volume lost) -> ?";
+        }
+        note.append(newId.get()).append(" a voter and ").append(oldId).append(" gone ")
+                .append((System.nanoTime() - startNanos) / 1_000_000).append(" ms after the pod restarted. ");
+        return oldId + " (" + how + "volume lost) -> " + newId.get();
     }
 
     /** Runs an admin call on the leader, retrying on other nodes (and after elections): 10 attempts, 500 ms apart. */
@@ -286,17 +341,37 @@ final class Nemesis implements Runnable {
                 .orThrow();
     }
 
-    /** Whether {@code nodeId} became a voter within {@link #MEMBER_CATCH_UP_MILLIS_MAX} (or the run stopped). */
-    private boolean awaitVoter(String nodeId) {
+    /**
+     * The new member of {@code pod} once it is a voter and none of the pod's {@code previous} member ids is in
+     * the configuration any more, within {@link #MEMBER_CATCH_UP_MILLIS_MAX}; empty if not (or the run stopped).
+     */
+    private Optional<String> awaitReplaced(String pod, java.util.Set<String> previous) {
         return Eventually.within(Duration.ofMillis(MEMBER_CATCH_UP_MILLIS_MAX)).pollingEvery(Duration.ofMillis(250))
-                .poll(nodeId + " a voter", () -> stop.get() ? Boolean.TRUE : isVoter(nodeId))
-                .isPresent() && !stop.get();
+                .poll(pod + " replaced", () -> stop.get() ? "" : replacement(pod, previous).orElse(null))
+                .filter(id -> !id.isEmpty() && !stop.get());
     }
 
-    private boolean isVoter(String nodeId) {
-        return cluster.leaderSlot().flatMap(leader -> cluster.status(leader, 1000)).stream()
-                .flatMap(status -> status.getNodesList().stream())
-                .anyMatch(member -> member.getId().equals(nodeId) && member.getVoter());
+    private Optional<String> replacement(String pod, java.util.Set<String> previous) {
+        Optional<ClusterStatus> status = cluster.leaderSlot().flatMap(leader -> cluster.status(leader, 2_000));
+        if (status.isEmpty() || status.get().getNodesList().stream().anyMatch(member -> previous.contains(member.getId()))) {
+            return Optional.empty();
+        }
+        return status.get().getNodesList().stream().filter(member -> member.getVoter()
+                && LocalCluster.podOf(member.getId()).equals(pod)).map(member -> member.getId()).findFirst();
+    }
+
+    /** The member ids of {@code pod} in the configuration the leader reports (empty when no leader answers). */
+    private List<String> podMembers(String pod) {
+        return cluster.leaderSlot().flatMap(leader -> cluster.status(leader, 2_000)).stream()
+                .flatMap(status -> status.getNodesList().stream()).map(member -> member.getId())
+                .filter(id -> LocalCluster.podOf(id).equals(pod)).toList();
+    }
+
+    private String describeMembers() {
+        return cluster.leaderSlot().flatMap(leader -> cluster.status(leader, 2_000))
+                .map(status -> status.getNodesList().stream().map(member -> member.getId()
+                        + (member.getVoter() ? "" : " (learner)") + " lag " + member.getLag())
+                        .collect(Collectors.joining(", ", "[", "]"))).orElse("unknown (no leader answered)");
     }
 
     /** Records every node that exited on its own (a crash is a finding, never healed silently). */
