@@ -8,6 +8,7 @@ import io.boxoffice.booking.config.PeerSpec;
 import io.boxoffice.booking.discovery.DnsCachePolicy;
 import io.boxoffice.booking.discovery.BootstrapProbe;
 import io.boxoffice.booking.discovery.DnsWait;
+import io.boxoffice.booking.discovery.JoiningMember;
 import io.boxoffice.booking.discovery.PeerVolume;
 import io.boxoffice.booking.discovery.RegistrationTarget;
 import io.boxoffice.booking.metrics.BoxofficeMetrics;
@@ -62,7 +63,7 @@ import org.jboss.logging.Logger;
  * <p>Every other bean reaches Raft through this one. Thread-safe.
  */
 @ApplicationScoped
-public class ClusterNode {
+public class ClusterNode implements JoiningMember {
 
     private static final Logger LOG = Logger.getLogger(ClusterNode.class);
     /** Sub-directory of the data directory holding the RocksDB log. */
@@ -379,6 +380,7 @@ public class ClusterNode {
     // ------------------------------------------------------------------ access for the other beans
 
     /** The member id this node runs under ({@link MemberIdentity}); its pod name until the volume settled it. */
+    @Override
     public String nodeId() {
         MemberIdentity self = identity;
         return self == null ? settings.nodeId() : self.memberId();
@@ -393,6 +395,7 @@ public class ClusterNode {
      * Whether this node joins an existing cluster rather than forming one: started with
      * {@code boxoffice.join=true}, or on a volume of a later generation (its pod's first volume was lost).
      */
+    @Override
     public boolean joining() {
         MemberIdentity self = identity;
         return config.join() || (self != null && !self.isBootstrapGeneration());
@@ -442,6 +445,7 @@ public class ClusterNode {
     }
 
     /** Whether this node is in the cluster's configuration as this node knows it (voter or learner). */
+    @Override
     public boolean isMember() {
         return status().map(s -> s.configuration().contains(s.id())).orElse(false);
     }
@@ -454,6 +458,7 @@ public class ClusterNode {
         return started;
     }
 
+    @Override
     public boolean stopping() {
         return stopping;
     }

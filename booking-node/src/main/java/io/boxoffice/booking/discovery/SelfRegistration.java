@@ -1,7 +1,6 @@
 package io.boxoffice.booking.discovery;
 
 import io.boxoffice.booking.auth.TokenService;
-import io.boxoffice.booking.cluster.ClusterNode;
 import io.boxoffice.booking.config.BoxofficeConfig;
 import io.boxoffice.booking.config.NodeSettings;
 import io.boxoffice.booking.config.PeerSpec;
@@ -32,7 +31,7 @@ public class SelfRegistration {
     private static final Logger LOG = Logger.getLogger(SelfRegistration.class);
 
     @Inject
-    ClusterNode node;
+    JoiningMember node;
     @Inject
     NodeSettings settings;
     @Inject
@@ -44,7 +43,7 @@ public class SelfRegistration {
     private Thread thread;
     private MembershipClient client;
 
-    /** After {@link ClusterNode} (priority 10) started Raft, so its configuration is known. */
+    /** After the cluster node (priority 10) started Raft, so its configuration is known. */
     synchronized void onStart(@Observes @Priority(15) StartupEvent event) {
         if (!node.joining() || !config.discovery().selfRegister() || node.isMember()) {
             return;
