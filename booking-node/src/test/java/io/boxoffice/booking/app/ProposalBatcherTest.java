@@ -145,8 +145,10 @@ class ProposalBatcherTest {
                 accepted.add(next);
             }
         }
+        // The queue holds 2; the entry in progress (blocked in propose) holds what the batcher had drained when it
+        // started it: 0 to 2 commands, as the queue never holds more than 2.
         assertThat(refused).as("the queue holds 2 (and one entry in progress)").isNotNull();
-        assertThat(accepted.size()).isBetween(2, 3);
+        assertThat(accepted.size()).isBetween(2, 4);
         assertThatThrownBy(refused::join).hasCauseInstanceOf(Overloaded.class);
         release.complete(null);
     }
