@@ -223,8 +223,14 @@ public final class LoopbackCluster implements AutoCloseable {
         return members;
     }
 
+    /**
+     * The member running as {@code id}: its pod name, or {@code <pod>~<volume generation>} when the node took a new
+     * identity (a node that starts late on an empty volume, after the others formed the cluster, joins as a new
+     * member of its pod: see {@link io.boxoffice.booking.cluster.MemberIdentity}).
+     */
     public Member member(String id) {
-        return members.stream().filter(member -> member.id().equals(id)).findFirst()
+        String pod = io.boxoffice.booking.cluster.MemberIdentity.podOf(id);
+        return members.stream().filter(member -> member.id().equals(pod)).findFirst()
                 .orElseThrow(() -> new AssertionError("unknown node id " + id));
     }
 
