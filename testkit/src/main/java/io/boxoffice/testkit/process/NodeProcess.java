@@ -97,7 +97,16 @@ public final class NodeProcess implements AutoCloseable {
             return this;
         }
 
-        /** JVM options after the defaults (serial GC, C1 only) and {@code -Xmx}. */
+        /**
+         * The JVM as the launcher and the images ship it (the JVM's own GC and both compilers), instead of the small
+         * test JVM: for measurements, where C1-only code would be several times slower than production.
+         */
+        public Builder shippedJvm() {
+            jvmOptions.removeAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            return this;
+        }
+
+        /** JVM options after the defaults (serial GC, C1 only, unless {@link #shippedJvm()}) and {@code -Xmx}. */
         public Builder jvmOptions(String... options) {
             jvmOptions.addAll(List.of(options));
             return this;

@@ -33,6 +33,8 @@ public final class ChaosCommand implements Callable<Integer> {
 
     /** How a person runs the verifier (replay commands in reports name it). */
     static final String COMMAND = "scripts/chaos.sh";
+    /** The heap ./boxoffice up gives a node (its NODE_JAVA_OPTS): the benchmark measures nodes as shipped. */
+    static final int SHIPPED_HEAP_MEGABYTES = 256;
 
     @Option(names = "--members", defaultValue = "3", description = "Cluster size: 3 or 5 (default ${DEFAULT-VALUE}).")
     int members;
@@ -245,7 +247,8 @@ public final class ChaosCommand implements Callable<Integer> {
             Path directory = output.toAbsolutePath().resolve("cluster-" + System.currentTimeMillis());
             LocalCluster.Settings settings = new LocalCluster.Settings(3, subnet, directory,
                     nodeJar != null ? nodeJar : findNodeJar(),
-                    Path.of(ProcessHandle.current().info().command().orElse("java")), 600_000, 1_000, 512);
+                    Path.of(ProcessHandle.current().info().command().orElse("java")), 600_000, 1_000,
+                    SHIPPED_HEAP_MEGABYTES, true);
             try (LocalCluster cluster = new LocalCluster(settings)) {
                 cluster.start();
                 cluster.awaitReady(Duration.ofSeconds(180));

@@ -86,7 +86,7 @@ public final class ChaosRun {
                 options.clients(), options.duration(), options.seed(), directory);
         LocalCluster.Settings settings = new LocalCluster.Settings(options.members(), options.subnet(), directory,
                 options.nodeJar(), options.javaExecutable(), options.holdDurationMillis(),
-                options.expireHoldsIntervalMillis(), options.nodeHeapMegabytes());
+                options.expireHoldsIntervalMillis(), options.nodeHeapMegabytes(), false);
         try (LocalCluster cluster = new LocalCluster(settings)) {
             cluster.start();
             cluster.awaitReady(Duration.ofSeconds(180));

@@ -53,9 +53,11 @@ final class LocalCluster implements AutoCloseable {
      * @param holdDurationMillis hold duration the nodes enforce
      * @param expireHoldsIntervalMillis how often the leader expires due holds
      * @param heapMegabytes      -Xmx of each node
+     * @param measured           nodes as shipped, for a benchmark: the launcher's JVM (not the small test JVM) and
+     *                           the node's own snapshot settings (not the frequent snapshots a chaos run wants)
      */
     record Settings(int members, int subnet, Path workDirectory, Path nodeJar, Path javaExecutable,
-                    long holdDurationMillis, long expireHoldsIntervalMillis, int heapMegabytes) {
+                    long holdDurationMillis, long expireHoldsIntervalMillis, int heapMegabytes, boolean measured) {
     }
 
     private final Settings settings;
@@ -119,10 +121,18 @@ final class LocalCluster implements AutoCloseable {
         config.put("boxoffice.limits.expire-holds-interval-millis", Long.toString(settings.expireHoldsIntervalMillis()));
         // Frequent snapshots and a short log tail: a member that was away for a few seconds, and every member
         // that rejoins on an empty volume, catches up from a snapshot file, not only from the log.
-        config.put("boxoffice.raft.snapshot-interval-entries", Integer.toString(SNAPSHOT_INTERVAL_ENTRIES));
-        config.put("boxoffice.raft.snapshot-catch-up-entries", Integer.toString(SNAPSHOT_CATCH_UP_ENTRIES));
-        NodeProcess process = NodeProcess.builder(nodeId).prefix(lab.inPod(pod(slot))).java(settings.javaExecutable())
-                .heapMegabytes(settings.heapMegabytes()).jvmOptions("-Djava.net.preferIPv4Stack=true")
+        if (!settings.measured()) {
+            config.put("boxoffice.raft.snapshot-interval-entries", Integer.toString(SNAPSHOT_INTERVAL_ENTRIES));
+            config.put("boxoffice.raft.snapshot-catch-up-entries", Integer.toString(SNAPSHOT_CATCH_UP_ENTRIES));
+        }
+        NodeProcess.Builder jvm = NodeProcess.builder(nodeId).prefix(lab.inPod(pod(slot))).java(settings.javaExecutable())
+                .heapMegabytes(settings.heapMegabytes());
+        if (settings.measured()) {
+            // What ./boxoffice up and the images run (NODE_JAVA_OPTS, MALLOC_ARENA_MAX in the launcher).
+            jvm.shippedJvm().jvmOptions("-Xms64m", "-XX:MaxMetaspaceSize=160m", "-XX:+ExitOnOutOfMemoryError")
+                    .environment(Map.of("MALLOC_ARENA_MAX", "2"));
+        }
+        NodeProcess process = jvm.jvmOptions("-Djava.net.preferIPv4Stack=true")
                 .systemProperties(config).jar(settings.nodeJar())
                 .logFile(settings.workDirectory().resolve("logs").resolve(nodeId + ".log")).build();
         return new LabNode(nodeId, slot, data, process);
