@@ -125,6 +125,7 @@ public final class BookingStateMachine implements StateMachine<List<CommandOutco
         holds.load();
         idempotency.reset();
         occupancy.clear();
+        users.clearCache();
     }
 
     @Override

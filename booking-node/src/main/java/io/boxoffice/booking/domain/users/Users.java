@@ -5,13 +5,28 @@ import io.boxoffice.booking.domain.store.Keys;
 import io.boxoffice.booking.domain.store.StateStore;
 import io.boxoffice.proto.replicated.v1.UserRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
-/** Users, by id and by username, in the state store (never all in memory). */
+/**
+ * Users, by id and by username, in the state store (never all in memory). The most recently used records are
+ * also kept in a bounded in-memory map: every hold and booking looks up its user's ref, and a user record never
+ * changes once created, so the map cannot go stale (it is cleared when the state is restored from a snapshot).
+ */
 public final class Users {
+
+    /** Users kept in memory (a few hundred bytes each). */
+    static final int CACHED_USERS_MAX = 10_000;
 
     private final StateStore store;
     private final Counters counters;
+    private final Map<String, UserRecord> recent = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, UserRecord> eldest) {
+            return size() > CACHED_USERS_MAX;
+        }
+    };
 
     public Users(StateStore store, Counters counters) {
         this.store = store;
@@ -19,7 +34,26 @@ public final class Users {
     }
 
     public Optional<UserRecord> get(String userId) {
-        return Optional.ofNullable(store.get(Keys.id(Keys.USER, userId), UserRecord.parser()));
+        synchronized (recent) {
+            UserRecord cached = recent.get(userId);
+            if (cached != null) {
+                return Optional.of(cached);
+            }
+        }
+        UserRecord user = store.get(Keys.id(Keys.USER, userId), UserRecord.parser());
+        if (user != null) {
+            synchronized (recent) {
+                recent.put(userId, user);
+            }
+        }
+        return Optional.ofNullable(user);
+    }
+
+    /** Forgets the cached records (the state was replaced). */
+    public void clearCache() {
+        synchronized (recent) {
+            recent.clear();
+        }
     }
 
     public Optional<UserRecord> byUsername(String username) {
