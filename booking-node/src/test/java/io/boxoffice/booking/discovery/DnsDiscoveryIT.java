@@ -100,17 +100,12 @@ class DnsDiscoveryIT {
     @Test
     void when_a_pod_is_recreated_with_a_new_ip_it_rejoins_by_name_and_a_scale_to_five_promotes_the_new_pods()
             throws Exception {
-        for (int i = 0; i < BOOTSTRAP_MEMBERS; i++) {
-            startPod(PODS.get(i), 10 + i, false);
-        }
-        String firstReady = within(Duration.ofSeconds(60)).untilPresent("a ready member of the 3 bootstrap pods",
-                () -> PODS.subList(0, BOOTSTRAP_MEMBERS).stream().filter(pod -> client(pod).ready()).findFirst());
-        String admin = within(Duration.ofSeconds(20)).until("the admin login",
-                () -> client(firstReady).login("admin", "admin123"));
-        String user = client(firstReady).login("user1", "password1");
-        String showId = within(Duration.ofSeconds(20)).until("the demo shows",
-                () -> client(firstReady).shows(user).getFirst().getId());
-        ClusterStatus initial = settledBootstrap(firstReady, admin);
+        Bootstrapped cluster = startBootstrapPods();
+        String firstReady = cluster.firstReady();
+        String admin = cluster.admin();
+        String user = cluster.user();
+        String showId = cluster.showId();
+        ClusterStatus initial = cluster.initial();
         assertThat(initial.getNodesList()).filteredOn(NodeStatus::getVoter).hasSize(3);
         assertThat(initial.getNodesList()).extracting(NodeStatus::getAddress).containsExactlyInAnyOrder(
                 NetworkLab.dnsName("boxoffice-0") + ":7070", NetworkLab.dnsName("boxoffice-1") + ":7070",
@@ -192,17 +187,12 @@ class DnsDiscoveryIT {
         // Snapshots every 50 entries with 10 kept behind: the new member cannot catch up from the log alone.
         common.put("boxoffice.raft.snapshot-interval-entries", "50");
         common.put("boxoffice.raft.snapshot-catch-up-entries", "10");
-        for (int i = 0; i < BOOTSTRAP_MEMBERS; i++) {
-            startPod(PODS.get(i), 10 + i, false);
-        }
-        String firstReady = within(Duration.ofSeconds(60)).untilPresent("a ready member of the 3 bootstrap pods",
-                () -> PODS.subList(0, BOOTSTRAP_MEMBERS).stream().filter(pod -> client(pod).ready()).findFirst());
-        String admin = within(Duration.ofSeconds(20)).until("the admin login",
-                () -> client(firstReady).login("admin", "admin123"));
-        String user = client(firstReady).login("user1", "password1");
-        String showId = within(Duration.ofSeconds(20)).until("the demo shows",
-                () -> client(firstReady).shows(user).getFirst().getId());
-        ClusterStatus initial = settledBootstrap(firstReady, admin);
+        Bootstrapped cluster = startBootstrapPods();
+        String firstReady = cluster.firstReady();
+        String admin = cluster.admin();
+        String user = cluster.user();
+        String showId = cluster.showId();
+        ClusterStatus initial = cluster.initial();
         assertThat(initial.getNodesList()).extracting(node -> podOf(node.getId()))
                 .containsExactlyInAnyOrderElementsOf(PODS.subList(0, BOOTSTRAP_MEMBERS));
         String survivor = podOf(initial.getLeaderId());
@@ -273,6 +263,25 @@ class DnsDiscoveryIT {
     private static String podOf(String memberId) {
         int separator = memberId.indexOf('~');
         return separator < 0 ? memberId : memberId.substring(0, separator);
+    }
+
+    /** The bootstrap pods started, ready and logged into, with their settled membership. */
+    private record Bootstrapped(String firstReady, String admin, String user, String showId, ClusterStatus initial) {
+    }
+
+    /** Starts the 3 bootstrap pods and waits for a ready member, the demo data and one voter per pod. */
+    private Bootstrapped startBootstrapPods() throws Exception {
+        for (int i = 0; i < BOOTSTRAP_MEMBERS; i++) {
+            startPod(PODS.get(i), 10 + i, false);
+        }
+        String firstReady = within(Duration.ofSeconds(60)).untilPresent("a ready member of the 3 bootstrap pods",
+                () -> PODS.subList(0, BOOTSTRAP_MEMBERS).stream().filter(pod -> client(pod).ready()).findFirst());
+        String admin = within(Duration.ofSeconds(20)).until("the admin login",
+                () -> client(firstReady).login("admin", "admin123"));
+        String user = client(firstReady).login("user1", "password1");
+        String showId = within(Duration.ofSeconds(20)).until("the demo shows",
+                () -> client(firstReady).shows(user).getFirst().getId());
+        return new Bootstrapped(firstReady, admin, user, showId, settledBootstrap(firstReady, admin));
     }
 
     /**
