@@ -5,6 +5,7 @@ import static io.boxoffice.booking.domain.DomainFixture.ALICE;
 import static io.boxoffice.booking.domain.DomainFixture.BOB;
 import static io.boxoffice.booking.domain.DomainFixture.HOUR;
 import static io.boxoffice.booking.domain.DomainFixture.T0;
+import static io.boxoffice.booking.domain.DomainFixture.assertRejected;
 import static io.boxoffice.booking.domain.DomainFixture.eur;
 import static io.boxoffice.booking.domain.HoldSeatsTest.kinds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +64,26 @@ class CancelAndRefundTest {
                 .containsExactly(EventKind.EVENT_KIND_BOOKED, EventKind.EVENT_KIND_REFUNDED, EventKind.EVENT_KIND_CANCELLED);
         assertThat(kinds(fixture.queries().seatTrail(showId, "D4"))).containsExactly(EventKind.EVENT_KIND_HELD,
                 EventKind.EVENT_KIND_BOOKED, EventKind.EVENT_KIND_CANCELLED, EventKind.EVENT_KIND_HELD);
+    }
+
+    @Test
+    void when_the_show_is_no_longer_cached_then_cancelling_frees_exactly_its_seats(@TempDir Path other) {
+        try (DomainFixture oneShowCached = new DomainFixture(other, BookingLimits.defaults(), 1)) {
+            String movie = oneShowCached.movie("Metropolis", 120);
+            String screen = oneShowCached.screen(DomainFixture.layout(10, 10));
+            String first = oneShowCached.show(movie, screen, STARTS_AT).getId();
+            String second = oneShowCached.show(movie, screen, STARTS_AT + 3 * HOUR).getId();
+            BookingRecord early = oneShowCached.bookedOk(ALICE, first, "D4", "D5");
+            oneShowCached.bookedOk(BOB, first, "D6");
+            oneShowCached.bookedOk(BOB, second, "A1"); // the first show's seat map leaves the cache
+
+            oneShowCached.cancel(ALICE, early.getId());
+
+            assertThat(oneShowCached.queries().seats(first, "usr_bob", oneShowCached.nowMillis).orElseThrow()
+                    .freeCount()).isEqualTo(99);
+            assertThat(oneShowCached.heldOk(BOB, first, "D4", "D5").getState()).isEqualTo(HoldState.HOLD_STATE_ACTIVE);
+            assertRejected(oneShowCached.hold(ALICE, first, "D6"), RejectionCode.REJECTION_CODE_FAILED_PRECONDITION, "D6 (booked)");
+        }
     }
 
     @Test

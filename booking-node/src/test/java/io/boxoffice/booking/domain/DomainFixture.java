@@ -60,15 +60,27 @@ class DomainFixture implements AutoCloseable {
         this(directory, BookingLimits.defaults());
     }
 
+    final int cachedShowsMax;
+
     DomainFixture(Path directory, BookingLimits limits) {
+        this(directory, limits, 100);
+    }
+
+    /** @param cachedShowsMax seat maps kept in memory ({@code state.cached-shows-max}) */
+    DomainFixture(Path directory, BookingLimits limits, int cachedShowsMax) {
         this.directory = directory;
         this.limits = limits;
-        this.machine = open(directory, limits);
+        this.cachedShowsMax = cachedShowsMax;
+        this.machine = open(directory, limits, cachedShowsMax);
         this.index = machine.appliedIndex();
     }
 
     static BookingStateMachine open(Path directory, BookingLimits limits) {
-        BookingStateMachine machine = new BookingStateMachine(directory, limits, StoreTuning.defaults(), 100);
+        return open(directory, limits, 100);
+    }
+
+    static BookingStateMachine open(Path directory, BookingLimits limits, int cachedShowsMax) {
+        BookingStateMachine machine = new BookingStateMachine(directory, limits, StoreTuning.defaults(), cachedShowsMax);
         machine.open();
         return machine;
     }
@@ -76,7 +88,7 @@ class DomainFixture implements AutoCloseable {
     /** Closes the state and opens it again from disk, as a restarted node does. */
     void reopen() {
         machine.close();
-        machine = open(directory, limits);
+        machine = open(directory, limits, cachedShowsMax);
         index = machine.appliedIndex();
     }
 
