@@ -134,7 +134,8 @@ public class ClusterNode implements JoiningMember {
                     .withMaxQueuedMessagesPerPeer(config.raft().maxQueuedMessagesPerPeer())
                     .withSnapshotLimits(config.raft().snapshotChunkBytes(), config.raft().maxSnapshotStreams())
                     .withAdvertisedAddress(settings.selfPeerAddress()).validated());
-            SnapshotStore snapshots = new SnapshotStore(settings.dataDir().resolve(SNAPSHOT_DIRECTORY));
+            SnapshotStore snapshots = new SnapshotStore(settings.dataDir().resolve(SNAPSHOT_DIRECTORY),
+                    config.raft().snapshotWriteBytesPerSecond());
             StateMachine<List<CommandOutcome>> applied = stateMachine;
             if (config.failpoints().failApplyOnUsername().isPresent()) {
                 String username = config.failpoints().failApplyOnUsername().get();
@@ -276,7 +277,8 @@ public class ClusterNode implements JoiningMember {
                 .stream().map(peer -> new Member(peer.id(), peer.address(), true)).toList());
         return new RaftServerConfig(core, bootstrap, raft.tickMillis(), raft.maxInboxMessages(),
                 raft.maxPendingRequests(), raft.maxCommandBytes(), raft.snapshotIntervalEntries(),
-                raft.snapshotCatchUpEntries(), raft.transferTimeoutMillis(), new SecureRandom().nextLong()).validated();
+                raft.snapshotCatchUpEntries(), raft.transferTimeoutMillis(), new SecureRandom().nextLong(),
+                raft.snapshotMinLogRatio()).validated();
     }
 
     private void publishStatus() {

@@ -189,6 +189,21 @@ public interface BoxofficeConfig {
         @WithDefault("10000")
         long snapshotIntervalEntries();
 
+        /**
+         * A snapshot also waits until the entries applied since the last one hold this many times its size in
+         * bytes: snapshot writes then cost at most 1/ratio of the log's writes however large the state grows,
+         * and the log kept on disk stays under about ratio x the state. 0: only the interval counts.
+         */
+        @WithDefault("1.0")
+        double snapshotMinLogRatio();
+
+        /**
+         * Pace of writing this node's own snapshots, in bytes per second (0: unlimited): a snapshot written
+         * at full speed queues so much I/O that the log's fsyncs on the same disk stall past an election timeout.
+         */
+        @WithDefault("16777216")
+        long snapshotWriteBytesPerSecond();
+
         /** Bytes of one encoded command; larger client requests are refused before proposing. */
         @WithDefault("65536")
         int maxCommandBytes();

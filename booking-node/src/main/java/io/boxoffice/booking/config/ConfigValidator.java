@@ -139,6 +139,13 @@ public final class ConfigValidator {
         }
         positive("boxoffice.raft.max-uncommitted-entries", raft.maxUncommittedEntries(), problems);
         positive("boxoffice.raft.snapshot-interval-entries", raft.snapshotIntervalEntries(), problems);
+        if (!(raft.snapshotMinLogRatio() >= 0 && raft.snapshotMinLogRatio() <= 1000)) {
+            problems.add("boxoffice.raft.snapshot-min-log-ratio must be in 0..1000, was " + raft.snapshotMinLogRatio());
+        }
+        if (raft.snapshotWriteBytesPerSecond() != 0 && raft.snapshotWriteBytesPerSecond() < 1 << 20) {
+            problems.add("boxoffice.raft.snapshot-write-bytes-per-second must be 0 (unlimited) or at least 1048576,"
+                    + " was " + raft.snapshotWriteBytesPerSecond());
+        }
         positive("boxoffice.raft.max-command-bytes", raft.maxCommandBytes(), problems);
         if (raft.logWriteBufferBytes() < (1 << 20)) {
             problems.add("boxoffice.raft.log-write-buffer-bytes must be at least 1048576 (1 MiB), was "

@@ -66,6 +66,8 @@ class SnapshotCatchUpIT {
                 .processes(jvm -> jvm.heapMegabytes(128))
                 .setting("boxoffice.raft.snapshot-interval-entries", Long.toString(SNAPSHOT_INTERVAL_ENTRIES))
                 .setting("boxoffice.raft.snapshot-catch-up-entries", Long.toString(CATCH_UP_ENTRIES))
+                // Every interval, whatever the state's size: this test is about many snapshots.
+                .setting("boxoffice.raft.snapshot-min-log-ratio", "0")
                 .setting("boxoffice.raft.snapshot-chunk-bytes", "4096").build();
         cluster.startAll();
         cluster.awaitAllReady(cluster.members(), BOUND);

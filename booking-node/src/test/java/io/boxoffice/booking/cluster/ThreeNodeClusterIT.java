@@ -79,7 +79,8 @@ class ThreeNodeClusterIT {
                 .portBase(Integer.getInteger("boxoffice.it.port-base", 23100))
                 // Snapshots and log compaction happen during the load, so the killed node's restart recovers
                 // from a snapshot (its own or one the leader installs) rather than only replaying its log.
-                .setting("boxoffice.raft.snapshot-interval-entries", "200").build();
+                .setting("boxoffice.raft.snapshot-interval-entries", "200")
+                .setting("boxoffice.raft.snapshot-min-log-ratio", "0").build();
         cluster.assertPortsFree("pick another range with -Dboxoffice.it.port-base=<n> (uses n+11..n+33)");
         long startNanos = System.nanoTime();
         cluster.startAll();

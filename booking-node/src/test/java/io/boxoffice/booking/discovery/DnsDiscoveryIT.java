@@ -186,6 +186,7 @@ class DnsDiscoveryIT {
             throws Exception {
         // Snapshots every 50 entries with 10 kept behind: the new member cannot catch up from the log alone.
         common.put("boxoffice.raft.snapshot-interval-entries", "50");
+        common.put("boxoffice.raft.snapshot-min-log-ratio", "0");
         common.put("boxoffice.raft.snapshot-catch-up-entries", "10");
         Bootstrapped cluster = startBootstrapPods();
         String firstReady = cluster.firstReady();

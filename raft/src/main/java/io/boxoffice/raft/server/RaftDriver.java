@@ -79,6 +79,10 @@ final class RaftDriver {
 
     private long appliedIndex;
     private long appliedSinceSnapshot;
+    /** Bytes of the entries applied since the last snapshot, against {@link #lastSnapshotBytes}. */
+    private long appliedBytesSinceSnapshot;
+    /** Size of this node's latest snapshot file (0: none yet). */
+    private long lastSnapshotBytes;
     private boolean snapshotInProgress;
     /** Membership as of {@link #appliedIndex}; recorded in the snapshots this node takes. */
     private Configuration appliedConfiguration;
@@ -126,6 +130,8 @@ final class RaftDriver {
         this.publishedStatus = node.status();
         this.lastSoftState = new SoftState(node.role(), node.currentTerm(), node.leaderId());
         this.nextTickNanos = clock.getAsLong() + tickNanos;
+        SnapshotMeta latest = node.latestSnapshot();
+        this.lastSnapshotBytes = latest != null && snapshots.contains(latest) ? snapshots.sizeOf(latest) : 0;
     }
 
     RaftStatus status() {
@@ -385,14 +391,24 @@ final class RaftDriver {
     }
 
     private void handleReady(Ready ready) {
+        // A leader's messages go out before its own fsync (thesis §10.2.1, "write to the leader's disk in
+        // parallel"): followers persist the new entries while the leader does. Safe because the core counts
+        // the leader's own copy towards the commit index only after advance(), i.e. after this persist, so
+        // no message of this Ready can announce a commit that the leader's disk does not hold yet. Every
+        // other role persists first: its votes and acknowledgements promise what is on its disk.
+        boolean sendFirst = ready.softState().role() == Role.LEADER;
+        long sendNanos = 0;
+        if (sendFirst) {
+            sendNanos = send(ready);
+        }
         long persistStart = clock.getAsLong();
         if (ready.needsPersist()) {
             store.write(new PersistBatch(ready.hardState(), ready.entriesToPersist(), ready.snapshotToInstall(), true));
             observer.logAppended(ready.entriesToPersist().size(), clock.getAsLong() - persistStart);
         }
-        long sendStart = clock.getAsLong();
-        for (Message message : ready.messages()) {
-            transport.send(message);
+        long persistNanos = clock.getAsLong() - persistStart;
+        if (!sendFirst) {
+            sendNanos = send(ready);
         }
         long applyStart = clock.getAsLong();
         if (ready.snapshotToInstall() != null) {
@@ -406,8 +422,8 @@ final class RaftDriver {
             observer.entriesApplied(ready.committedEntries().size());
         }
         long applyEnd = clock.getAsLong();
-        phases.persistNanos += sendStart - persistStart;
-        phases.sendNanos += applyStart - sendStart;
+        phases.persistNanos += persistNanos;
+        phases.sendNanos += sendNanos;
         phases.applyNanos += applyEnd - applyStart;
         phases.persistedEntries += ready.entriesToPersist().size();
         phases.appliedEntries += ready.committedEntries().size();
@@ -428,6 +444,15 @@ final class RaftDriver {
         }
     }
 
+    /** Hands the Ready's messages to the transport; returns the time it took. */
+    private long send(Ready ready) {
+        long start = clock.getAsLong();
+        for (Message message : ready.messages()) {
+            transport.send(message);
+        }
+        return clock.getAsLong() - start;
+    }
+
     /** Installs a snapshot copied from the leader: its file is durable, the log store already points at it. */
     private void restore(SnapshotMeta meta) {
         long start = clock.getAsLong();
@@ -439,9 +464,11 @@ final class RaftDriver {
         appliedIndex = meta.index();
         appliedConfiguration = meta.configuration();
         appliedSinceSnapshot = 0;
+        appliedBytesSinceSnapshot = 0;
         proposals.coveredBySnapshot(meta.index());
         snapshots.retainOnly(meta);
         long sizeBytes = snapshots.sizeOf(meta);
+        lastSnapshotBytes = sizeBytes;
         observer.snapshotInstalled(meta.index(), sizeBytes, clock.getAsLong() - start);
         LOG.infof("%s: installed snapshot %d (term %d, %d bytes) in %d ms", node.id(), meta.index(), meta.term(),
                 sizeBytes, TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - start));
@@ -462,6 +489,7 @@ final class RaftDriver {
         };
         appliedIndex = entry.index();
         appliedSinceSnapshot++;
+        appliedBytesSinceSnapshot += entry.data().length;
         proposals.applied(entry.index(), entry.term(), result, () -> replacedProposalError(softState));
     }
 
@@ -503,7 +531,8 @@ final class RaftDriver {
      * snapshot executor. Step two runs here when the file is durable: {@link #snapshotWritten}.
      */
     private void maybeStartSnapshot() {
-        if (snapshotInProgress || appliedSinceSnapshot < config.snapshotEveryEntries()) {
+        if (snapshotInProgress || appliedSinceSnapshot < config.snapshotEveryEntries()
+                || appliedBytesSinceSnapshot < config.snapshotMinLogRatio() * lastSnapshotBytes) {
             return;
         }
         SnapshotMeta latest = node.latestSnapshot();
@@ -519,6 +548,7 @@ final class RaftDriver {
         }
         snapshotInProgress = true;
         appliedSinceSnapshot = 0;
+        appliedBytesSinceSnapshot = 0;
         snapshotExecutor.execute(() -> writeSnapshot(meta, capture));
     }
 
@@ -538,6 +568,7 @@ final class RaftDriver {
 
     private void snapshotWritten(SnapshotMeta meta, long sizeBytes, long durationNanos) {
         snapshotInProgress = false;
+        lastSnapshotBytes = sizeBytes;
         LogStart start = node.compact(meta, meta.index() - config.snapshotCatchUpEntries());
         store.compact(meta, start);
         // Only older files: a newer one is a leader's snapshot that was copied and is about to be installed (its

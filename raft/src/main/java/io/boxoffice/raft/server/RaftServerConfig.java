@@ -21,20 +21,28 @@ import java.util.Objects;
  *                              fewer than this catches up from the log instead of copying a whole snapshot
  * @param transferTimeoutMillis how long a leadership transfer may take before it fails
  * @param randomSeed            seed of the election-timeout randomness handed to the core
+ * @param snapshotMinLogRatio   a snapshot also waits until the entries applied since the last one hold at
+ *                              least this many times that snapshot's size in bytes: writing snapshots then
+ *                              costs at most 1/ratio of the log's own writes however large the state grows
+ *                              (a full copy every few thousand entries does not scale); 0 turns this off
  */
 public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long tickMillis, int maxInboxMessages,
                                int maxPendingRequests, int maxCommandBytes, long snapshotEveryEntries,
-                               long snapshotCatchUpEntries, long transferTimeoutMillis, long randomSeed) {
+                               long snapshotCatchUpEntries, long transferTimeoutMillis, long randomSeed,
+                               double snapshotMinLogRatio) {
 
     public RaftServerConfig {
         Objects.requireNonNull(raft, "raft");
         Objects.requireNonNull(bootstrap, "bootstrap");
     }
 
-    /** Defaults: 10 ms ticks, so elections time out after 100 to 200 ms with {@link RaftConfig#defaults}. */
+    /**
+     * Defaults: 10 ms ticks, so elections time out after 100 to 200 ms with {@link RaftConfig#defaults}; a
+     * snapshot every 10,000 entries whatever the state's size (a deployment sets snapshotMinLogRatio).
+     */
     public static RaftServerConfig defaults(String selfId, Configuration bootstrap) {
         return new RaftServerConfig(RaftConfig.defaults(selfId), bootstrap, 10, 16_384, 16_384, 1 << 20,
-                10_000, 5_000, 3_000, System.nanoTime());
+                10_000, 5_000, 3_000, System.nanoTime(), 0.0);
     }
 
     public String selfId() {
@@ -43,23 +51,29 @@ public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long ti
 
     public RaftServerConfig withSnapshotEveryEntries(long entries) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
-                maxCommandBytes, entries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed);
+                maxCommandBytes, entries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed, snapshotMinLogRatio);
     }
 
     /** Entries kept below each snapshot for lagging followers. */
     public RaftServerConfig withSnapshotCatchUpEntries(long entries) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
-                maxCommandBytes, snapshotEveryEntries, entries, transferTimeoutMillis, randomSeed);
+                maxCommandBytes, snapshotEveryEntries, entries, transferTimeoutMillis, randomSeed, snapshotMinLogRatio);
     }
 
     public RaftServerConfig withMaxPendingRequests(int requests) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, requests, maxCommandBytes,
-                snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed);
+                snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed, snapshotMinLogRatio);
     }
 
     public RaftServerConfig withRandomSeed(long seed) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
-                maxCommandBytes, snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, seed);
+                maxCommandBytes, snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, seed, snapshotMinLogRatio);
+    }
+
+    public RaftServerConfig withSnapshotMinLogRatio(double ratio) {
+        return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
+                maxCommandBytes, snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed,
+                ratio);
     }
 
     /** Every problem with these settings, each with the fix; empty when valid. */
@@ -82,6 +96,9 @@ public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long ti
         }
         if (snapshotCatchUpEntries < 0) {
             problems.add("snapshotCatchUpEntries must be >= 0, was " + snapshotCatchUpEntries);
+        }
+        if (!(snapshotMinLogRatio >= 0 && snapshotMinLogRatio <= 1_000)) {
+            problems.add("snapshotMinLogRatio must be in [0, 1000], was " + snapshotMinLogRatio);
         }
         long electionTimeoutMillis = tickMillis * raft.electionTimeoutTicks();
         if (transferTimeoutMillis < electionTimeoutMillis) {

@@ -48,8 +48,12 @@ public final class SnapshotStore {
     private static final String INCOMING = "incoming";
     private static final int STREAM_BUFFER_BYTES = 256 * 1024;
 
+    /** Written bytes between two syncs of a snapshot file being written (see {@link PacedOutputStream}). */
+    static final long SYNC_EVERY_BYTES = 8L << 20;
+
     private final Path directory;
     private final Path incomingDirectory;
+    private final long writeBytesPerSecond;
 
     /** Writes a state machine's payload; may take long, never on the driver thread. */
     @FunctionalInterface
@@ -62,6 +66,18 @@ public final class SnapshotStore {
      * partial copies of an earlier run are deleted: neither is ever used.
      */
     public SnapshotStore(Path directory) {
+        this(directory, 0);
+    }
+
+    /**
+     * @param writeBytesPerSecond the pace at which this node's own snapshots are written (0: as fast as
+     *                            the disk goes); copies from a leader are paced by the network instead
+     */
+    public SnapshotStore(Path directory, long writeBytesPerSecond) {
+        if (writeBytesPerSecond < 0) {
+            throw new IllegalArgumentException("writeBytesPerSecond must be >= 0, was " + writeBytesPerSecond);
+        }
+        this.writeBytesPerSecond = writeBytesPerSecond;
         this.directory = directory;
         this.incomingDirectory = directory.resolve(INCOMING);
         try {
@@ -88,8 +104,9 @@ public final class SnapshotStore {
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             CRC32C crc = new CRC32C();
-            CountingOutputStream counted = new CountingOutputStream(new CheckedOutputStream(
-                    Channels.newOutputStream(channel), crc));
+            OutputStream paced = new PacedOutputStream(Channels.newOutputStream(channel), writeBytesPerSecond,
+                    SYNC_EVERY_BYTES, () -> channel.force(false));
+            CountingOutputStream counted = new CountingOutputStream(new CheckedOutputStream(paced, crc));
             OutputStream out = new BufferedOutputStream(counted, STREAM_BUFFER_BYTES);
             out.write(SnapshotFileFormat.prologue(meta));
             payload.writeTo(new NonClosingOutputStream(out));

@@ -124,6 +124,7 @@ final class LocalCluster implements AutoCloseable {
         if (!settings.measured()) {
             config.put("boxoffice.raft.snapshot-interval-entries", Integer.toString(SNAPSHOT_INTERVAL_ENTRIES));
             config.put("boxoffice.raft.snapshot-catch-up-entries", Integer.toString(SNAPSHOT_CATCH_UP_ENTRIES));
+            config.put("boxoffice.raft.snapshot-min-log-ratio", "0");
         }
         NodeProcess.Builder jvm = NodeProcess.builder(nodeId).prefix(lab.inPod(pod(slot))).java(settings.javaExecutable())
                 .heapMegabytes(settings.heapMegabytes());

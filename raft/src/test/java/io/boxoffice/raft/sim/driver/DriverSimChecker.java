@@ -172,17 +172,28 @@ final class DriverSimChecker {
         }
     }
 
+    /**
+     * A leader may send entries before they are durable in its own store (thesis §10.2.1: it writes its disk in
+     * parallel with its followers), but it may never announce a commit index beyond what its own store holds: it
+     * counts itself in the quorum only for durable entries, and an announced commit that only its memory held could
+     * be lost with it while followers apply it.
+     */
     private void checkEntriesDurable(String leaderId, AppendEntries append, DurableView durable) {
         if (durable.hardState().term() > append.term()) {
             // Built while it still led, then the same batch durably moved it to a later term (and may have replaced
-            // those entries): its entries were durable when it was built, so it is a message the network delayed.
+            // those entries): a message the network delayed.
             return;
         }
+        if (append.leaderCommit() > durable.lastIndex()) {
+            throw failures.fail("persist before commit: " + leaderId + " announces commit index " + append.leaderCommit()
+                    + " to " + append.to() + " but durably holds its log only up to " + durable.lastIndex());
+        }
         for (Entry entry : append.entries()) {
-            if (!durable.holds(entry)) {
-                throw failures.fail("persist before send: " + leaderId + " sends " + entry + " to " + append.to()
-                        + " before it is durable in its own log store (which holds " + durable.entryAt(entry.index())
-                        + " there, log (" + durable.startIndex() + ", " + durable.lastIndex() + "])");
+            if (entry.index() <= append.leaderCommit() && !durable.holds(entry)) {
+                throw failures.fail("persist before commit: " + leaderId + " sends " + entry + " as committed to "
+                        + append.to() + " before it is durable in its own log store (which holds "
+                        + durable.entryAt(entry.index()) + " there, log (" + durable.startIndex() + ", "
+                        + durable.lastIndex() + "])");
             }
         }
     }

@@ -57,6 +57,8 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks, SimFaul
     private final List<String> removedPendingShutdown = new ArrayList<>();
     private final int leaseMarginTicks;
     private final long snapshotEveryEntries;
+    /** Half the seeds also wait for log bytes against the last snapshot's size. */
+    private final double snapshotMinLogRatio;
     private final long snapshotCatchUpEntries;
     private final int maxInboxMessages;
     private int nextSpareNumber;
@@ -84,6 +86,7 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks, SimFaul
         // Half the seeds answer reads from a leader lease (a margin of 2 of 10 ticks), half with ReadIndex rounds.
         this.leaseMarginTicks = Math.floorMod(seed, 4) < 2 ? 2 : 0;
         this.snapshotEveryEntries = 8 + random.nextInt(25);
+        this.snapshotMinLogRatio = random.nextBoolean() ? 0.0 : 0.5;
         this.snapshotCatchUpEntries = random.nextInt(12);
         this.maxInboxMessages = 32 + random.nextInt(224);
         List<Member> members = new ArrayList<>();
@@ -130,7 +133,7 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks, SimFaul
         RaftConfig raft = RaftConfig.defaults(id).withElectionTimeoutTicks(ELECTION_TIMEOUT_TICKS)
                 .withHeartbeatIntervalTicks(1).withLimits(4, 3, 4096).withLeaseMarginTicks(leaseMarginTicks);
         return new RaftServerConfig(raft, bootstrap, TICK_MILLIS, maxInboxMessages, 64, 1024, snapshotEveryEntries,
-                snapshotCatchUpEntries, 50L * TICK_MILLIS, random.nextLong());
+                snapshotCatchUpEntries, 50L * TICK_MILLIS, random.nextLong(), snapshotMinLogRatio);
     }
 
     /** Starts a process on the member's disk: the real recovery of {@link RaftServer}, then the stepped driver. */

@@ -1,0 +1,65 @@
+package io.boxoffice.raft.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.boxoffice.raft.core.Configuration;
+import io.boxoffice.raft.core.Member;
+import io.boxoffice.raft.core.Role;
+import io.boxoffice.raft.storage.InMemoryLogStore;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the driver takes snapshots: every {@code snapshotEveryEntries}, and with {@code snapshotMinLogRatio}
+ * only once the entries applied since the last snapshot are that many times its size in bytes, so a large
+ * state is not copied again every few thousand entries.
+ */
+class SnapshotPolicyTest {
+
+    @Test
+    void with_a_log_ratio_each_snapshot_waits_for_as_many_log_bytes_as_the_last_one_holds() throws Exception {
+        int commands = 200;
+        List<long[]> snapshots = snapshotsAfterCommands(1.0, commands);
+
+        assertThat(snapshots).hasSizeGreaterThanOrEqualTo(2);
+        for (int i = 1; i < snapshots.size(); i++) {
+            long entriesBetween = snapshots.get(i)[0] - snapshots.get(i - 1)[0];
+            long previousBytes = snapshots.get(i - 1)[1];
+            assertThat(entriesBetween * LONGEST_COMMAND_BYTES).as("log bytes between snapshot %d and %d", i - 1, i)
+                    .isGreaterThanOrEqualTo(previousBytes);
+        }
+        // The state grows with every command, so do the snapshots, and so do the gaps between them.
+        assertThat(snapshots.get(snapshots.size() - 1)[1]).isGreaterThan(snapshots.get(0)[1]);
+    }
+
+    private static final int LONGEST_COMMAND_BYTES = KvStateMachine.put("key-999", "value-999").length;
+
+    /** (index, size in bytes) of the snapshots a solo node took while applying {@code commands} commands. */
+    private static List<long[]> snapshotsAfterCommands(double ratio, int commands) throws Exception {
+        List<long[]> sizes = new CopyOnWriteArrayList<>();
+        RaftObserver observer = new RaftObserver() {
+            @Override
+            public void snapshotTaken(long index, long sizeBytes, long durationNanos) {
+                sizes.add(new long[] {index, sizeBytes});
+            }
+        };
+        Configuration solo = new Configuration(List.of(new Member("solo", "addr-solo", true)));
+        RaftServerConfig config = RaftServerConfig.defaults("solo", solo).withSnapshotEveryEntries(5)
+                .withSnapshotMinLogRatio(ratio);
+        try (LocalCluster files = new LocalCluster();
+             RaftServer<byte[]> server = new RaftServer<>(config, new InMemoryLogStore(), files.snapshotStore("solo"),
+                     new LocalNetwork().transportFor("solo"), new KvStateMachine(), observer,
+                     FatalErrorHandler.LOG_ONLY)) {
+            server.start();
+            LocalCluster.await(() -> server.status().role() == Role.LEADER);
+            for (int i = 0; i < commands; i++) {
+                // Distinct keys: the state, and so every snapshot, grows with the commands.
+                server.propose(KvStateMachine.put("key-" + i, "value-" + i)).get(5, TimeUnit.SECONDS);
+            }
+            LocalCluster.await(() -> server.status().appliedIndex() >= commands);
+        }
+        return List.copyOf(sizes);
+    }
+}
