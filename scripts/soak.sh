@@ -315,6 +315,11 @@ awk -F, -v baseline="$BASELINE_ROW" -v final="$FINAL_ROW" -v target_at="$RSS_TAR
       h = $col["hwm_kb_node" n]; if (h != "" && h + 0 > peak_hwm[n]) peak_hwm[n] = h + 0
     }
     if ($col["driver_loop_max_ms"] + 0 > loop_max) loop_max = $col["driver_loop_max_ms"] + 0
+    # The last row is taken while the cluster stops (no leader to ask): keep the last counts a leader gave.
+    if ($col["state_bookings_confirmed"] != "") {
+      last_confirmed = $col["state_bookings_confirmed"]; last_cancelled = $col["state_bookings_cancelled"]
+      last_expired = $col["state_holds_expired"]
+    }
     if (!at_target_seen && $col["bench_confirmed"] + 0 >= target_at) {
       at_target_seen = 1; at_target_bookings = $col["bench_confirmed"]
       for (n = 1; n <= 3; n++) at_target[n] = $col["rss_kb_node" n]
@@ -340,8 +345,8 @@ awk -F, -v baseline="$BASELINE_ROW" -v final="$FINAL_ROW" -v target_at="$RSS_TAR
     taken = f[col["snapshots_taken"]] - b[col["snapshots_taken"]]
     installed = f[col["snapshots_installed"]] - b[col["snapshots_installed"]]
     expiries = f[col["hold_expiries_total"]] - b[col["hold_expiries_total"]]
-    state_expired = f[col["state_holds_expired"]] - b[col["state_holds_expired"]]
-    state_made = (f[col["state_bookings_confirmed"]] + f[col["state_bookings_cancelled"]]) \
+    state_expired = last_expired - b[col["state_holds_expired"]]
+    state_made = (last_confirmed + last_cancelled) \
                  - (b[col["state_bookings_confirmed"]] + b[col["state_bookings_cancelled"]])
     alive = f[col["nodes_alive"]]
     evidence = forced ? " — FORCED, NOT EVIDENCE (load " load " at start)" : ""

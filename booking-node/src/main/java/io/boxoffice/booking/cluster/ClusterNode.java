@@ -278,7 +278,7 @@ public class ClusterNode implements JoiningMember {
         return new RaftServerConfig(core, bootstrap, raft.tickMillis(), raft.maxInboxMessages(),
                 raft.maxPendingRequests(), raft.maxCommandBytes(), raft.snapshotIntervalEntries(),
                 raft.snapshotCatchUpEntries(), raft.transferTimeoutMillis(), new SecureRandom().nextLong(),
-                raft.snapshotMinLogRatio()).validated();
+                raft.snapshotMinLogRatio(), raft.snapshotMaxLogBytes()).validated();
     }
 
     private void publishStatus() {

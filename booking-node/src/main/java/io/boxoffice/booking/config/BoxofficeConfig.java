@@ -198,6 +198,13 @@ public interface BoxofficeConfig {
         double snapshotMinLogRatio();
 
         /**
+         * ...but a snapshot is taken at the latest when the entries since the last one reach this many bytes:
+         * the Raft core keeps the log after its start on the heap, so this bounds that part of the heap.
+         */
+        @WithDefault("33554432")
+        long snapshotMaxLogBytes();
+
+        /**
          * Pace of writing this node's own snapshots, in bytes per second (0: unlimited): a snapshot written
          * at full speed queues so much I/O that the log's fsyncs on the same disk stall past an election timeout.
          */

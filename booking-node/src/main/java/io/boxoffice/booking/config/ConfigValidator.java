@@ -142,6 +142,9 @@ public final class ConfigValidator {
         if (!(raft.snapshotMinLogRatio() >= 0 && raft.snapshotMinLogRatio() <= 1000)) {
             problems.add("boxoffice.raft.snapshot-min-log-ratio must be in 0..1000, was " + raft.snapshotMinLogRatio());
         }
+        if (raft.snapshotMaxLogBytes() < 1 << 20) {
+            problems.add("boxoffice.raft.snapshot-max-log-bytes must be at least 1048576, was " + raft.snapshotMaxLogBytes());
+        }
         if (raft.snapshotWriteBytesPerSecond() != 0 && raft.snapshotWriteBytesPerSecond() < 1 << 20) {
             problems.add("boxoffice.raft.snapshot-write-bytes-per-second must be 0 (unlimited) or at least 1048576,"
                     + " was " + raft.snapshotWriteBytesPerSecond());

@@ -38,8 +38,8 @@ import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * The single driver thread's loop (STYLE: tick, persist, send, apply, advance). Everything here runs
- * on that thread; other threads only offer to the bounded queues and read the published status.
+ * The single driver thread's loop (STYLE: tick, persist, send, apply, advance; a leader sends its appends
+ * before its own fsync, see {@link #handleReady}). Everything here runs on that thread; other threads only offer to the bounded queues and read the published status.
  *
  * <p>Group commit falls out of the loop's shape: every proposal queued while the previous batch was
  * being fsynced is appended in one {@code proposeBatch}, and the next Ready persists them all with a
@@ -531,8 +531,13 @@ final class RaftDriver {
      * snapshot executor. Step two runs here when the file is durable: {@link #snapshotWritten}.
      */
     private void maybeStartSnapshot() {
-        if (snapshotInProgress || appliedSinceSnapshot < config.snapshotEveryEntries()
-                || appliedBytesSinceSnapshot < config.snapshotMinLogRatio() * lastSnapshotBytes) {
+        if (snapshotInProgress || appliedSinceSnapshot < config.snapshotEveryEntries()) {
+            return;
+        }
+        // Thin snapshots out as the state grows (each one copies all of it), but not past the log bytes the core
+        // may hold in memory.
+        if (appliedBytesSinceSnapshot < config.snapshotMinLogRatio() * lastSnapshotBytes
+                && appliedBytesSinceSnapshot < config.snapshotMaxLogBytes()) {
             return;
         }
         SnapshotMeta latest = node.latestSnapshot();

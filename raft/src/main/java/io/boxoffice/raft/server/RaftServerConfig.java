@@ -23,13 +23,15 @@ import java.util.Objects;
  * @param randomSeed            seed of the election-timeout randomness handed to the core
  * @param snapshotMinLogRatio   a snapshot also waits until the entries applied since the last one hold at
  *                              least this many times that snapshot's size in bytes: writing snapshots then
- *                              costs at most 1/ratio of the log's own writes however large the state grows
- *                              (a full copy every few thousand entries does not scale); 0 turns this off
+ *                              costs at most 1/ratio of the log's own writes (a full copy every few thousand
+ *                              entries does not scale); 0 turns this off
+ * @param snapshotMaxLogBytes   ...but never beyond this many bytes of entries since the last snapshot: the core
+ *                              holds the log after its start in memory, so this bounds that memory
  */
 public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long tickMillis, int maxInboxMessages,
                                int maxPendingRequests, int maxCommandBytes, long snapshotEveryEntries,
                                long snapshotCatchUpEntries, long transferTimeoutMillis, long randomSeed,
-                               double snapshotMinLogRatio) {
+                               double snapshotMinLogRatio, long snapshotMaxLogBytes) {
 
     public RaftServerConfig {
         Objects.requireNonNull(raft, "raft");
@@ -42,7 +44,7 @@ public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long ti
      */
     public static RaftServerConfig defaults(String selfId, Configuration bootstrap) {
         return new RaftServerConfig(RaftConfig.defaults(selfId), bootstrap, 10, 16_384, 16_384, 1 << 20,
-                10_000, 5_000, 3_000, System.nanoTime(), 0.0);
+                10_000, 5_000, 3_000, System.nanoTime(), 0.0, 64L << 20);
     }
 
     public String selfId() {
@@ -51,29 +53,35 @@ public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long ti
 
     public RaftServerConfig withSnapshotEveryEntries(long entries) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
-                maxCommandBytes, entries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed, snapshotMinLogRatio);
+                maxCommandBytes, entries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed, snapshotMinLogRatio, snapshotMaxLogBytes);
     }
 
     /** Entries kept below each snapshot for lagging followers. */
     public RaftServerConfig withSnapshotCatchUpEntries(long entries) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
-                maxCommandBytes, snapshotEveryEntries, entries, transferTimeoutMillis, randomSeed, snapshotMinLogRatio);
+                maxCommandBytes, snapshotEveryEntries, entries, transferTimeoutMillis, randomSeed, snapshotMinLogRatio, snapshotMaxLogBytes);
     }
 
     public RaftServerConfig withMaxPendingRequests(int requests) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, requests, maxCommandBytes,
-                snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed, snapshotMinLogRatio);
+                snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed, snapshotMinLogRatio, snapshotMaxLogBytes);
     }
 
     public RaftServerConfig withRandomSeed(long seed) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
-                maxCommandBytes, snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, seed, snapshotMinLogRatio);
+                maxCommandBytes, snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, seed, snapshotMinLogRatio, snapshotMaxLogBytes);
+    }
+
+    public RaftServerConfig withSnapshotMaxLogBytes(long bytes) {
+        return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
+                maxCommandBytes, snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed,
+                snapshotMinLogRatio, bytes);
     }
 
     public RaftServerConfig withSnapshotMinLogRatio(double ratio) {
         return new RaftServerConfig(raft, bootstrap, tickMillis, maxInboxMessages, maxPendingRequests,
                 maxCommandBytes, snapshotEveryEntries, snapshotCatchUpEntries, transferTimeoutMillis, randomSeed,
-                ratio);
+                ratio, snapshotMaxLogBytes);
     }
 
     /** Every problem with these settings, each with the fix; empty when valid. */
@@ -96,6 +104,9 @@ public record RaftServerConfig(RaftConfig raft, Configuration bootstrap, long ti
         }
         if (snapshotCatchUpEntries < 0) {
             problems.add("snapshotCatchUpEntries must be >= 0, was " + snapshotCatchUpEntries);
+        }
+        if (snapshotMaxLogBytes < 1) {
+            problems.add("snapshotMaxLogBytes must be >= 1, was " + snapshotMaxLogBytes);
         }
         if (!(snapshotMinLogRatio >= 0 && snapshotMinLogRatio <= 1_000)) {
             problems.add("snapshotMinLogRatio must be in [0, 1000], was " + snapshotMinLogRatio);

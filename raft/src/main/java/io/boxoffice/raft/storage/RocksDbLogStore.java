@@ -89,7 +89,11 @@ public final class RocksDbLogStore implements LogStore {
         } catch (IOException e) {
             throw new StorageException("cannot create log directory " + directory, e);
         }
-        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        // Files written by flushes and compactions go to the disk in 1 MiB steps instead of one burst at
+        // their end: a burst queues so much I/O that the next synced append (the leader's heartbeat path
+        // waits on it) stalls for a second or more on a shared disk (soak of 2026-12-07).
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setBytesPerSync(1L << 20);
         blockCache = new LRUCache(memory.blockCacheBytes());
         columnFamilyOptions = new ColumnFamilyOptions().setWriteBufferSize(memory.writeBufferBytes())
                 .setMaxWriteBufferNumber(memory.writeBuffersMax())

@@ -198,9 +198,9 @@ class RaftServerClusterTest {
     @Test
     void an_invalid_configuration_is_refused_with_every_problem() {
         RaftServerConfig bad = new RaftServerConfig(RaftConfig.defaults("n1"), LocalCluster.bootstrap(),
-                2_000, 1, 0, 0, 0, -1, 0, 1, -1);
+                2_000, 1, 0, 0, 0, -1, 0, 1, -1, 0);
 
-        assertThat(bad.problems()).hasSize(8);
+        assertThat(bad.problems()).hasSize(9);
         assertThatThrownBy(bad::validated).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tickMillis").hasMessageContaining("snapshotEveryEntries");
     }

@@ -34,10 +34,25 @@ class SnapshotPolicyTest {
         assertThat(snapshots.get(snapshots.size() - 1)[1]).isGreaterThan(snapshots.get(0)[1]);
     }
 
+    @Test
+    void however_large_the_ratio_the_log_held_in_memory_stays_under_its_byte_cap() throws Exception {
+        // Ratio 1000 alone would allow one snapshot only (the first, after the interval); the 400-byte cap on the
+        // log since the last snapshot forces one every ~25 entries of ~16 bytes.
+        List<long[]> capped = snapshotsAfterCommands(1000.0, 200, 400);
+        List<long[]> uncapped = snapshotsAfterCommands(1000.0, 200, 64L << 20);
+
+        assertThat(uncapped).hasSize(1);
+        assertThat(capped).hasSizeGreaterThanOrEqualTo(3);
+    }
+
     private static final int LONGEST_COMMAND_BYTES = KvStateMachine.put("key-999", "value-999").length;
 
     /** (index, size in bytes) of the snapshots a solo node took while applying {@code commands} commands. */
     private static List<long[]> snapshotsAfterCommands(double ratio, int commands) throws Exception {
+        return snapshotsAfterCommands(ratio, commands, 64L << 20);
+    }
+
+    private static List<long[]> snapshotsAfterCommands(double ratio, int commands, long maxLogBytes) throws Exception {
         List<long[]> sizes = new CopyOnWriteArrayList<>();
         RaftObserver observer = new RaftObserver() {
             @Override
@@ -47,7 +62,7 @@ class SnapshotPolicyTest {
         };
         Configuration solo = new Configuration(List.of(new Member("solo", "addr-solo", true)));
         RaftServerConfig config = RaftServerConfig.defaults("solo", solo).withSnapshotEveryEntries(5)
-                .withSnapshotMinLogRatio(ratio);
+                .withSnapshotMinLogRatio(ratio).withSnapshotMaxLogBytes(maxLogBytes);
         try (LocalCluster files = new LocalCluster();
              RaftServer<byte[]> server = new RaftServer<>(config, new InMemoryLogStore(), files.snapshotStore("solo"),
                      new LocalNetwork().transportFor("solo"), new KvStateMachine(), observer,

@@ -133,7 +133,8 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks, SimFaul
         RaftConfig raft = RaftConfig.defaults(id).withElectionTimeoutTicks(ELECTION_TIMEOUT_TICKS)
                 .withHeartbeatIntervalTicks(1).withLimits(4, 3, 4096).withLeaseMarginTicks(leaseMarginTicks);
         return new RaftServerConfig(raft, bootstrap, TICK_MILLIS, maxInboxMessages, 64, 1024, snapshotEveryEntries,
-                snapshotCatchUpEntries, 50L * TICK_MILLIS, random.nextLong(), snapshotMinLogRatio);
+                snapshotCatchUpEntries, 50L * TICK_MILLIS, random.nextLong(), snapshotMinLogRatio,
+                64L << 20);
     }
 
     /** Starts a process on the member's disk: the real recovery of {@link RaftServer}, then the stepped driver. */
