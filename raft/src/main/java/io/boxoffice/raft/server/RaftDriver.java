@@ -39,7 +39,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The single driver thread's loop (STYLE: tick, persist, send, apply, advance; a leader sends its appends
- * before its own fsync, see {@link #handleReady}). Everything here runs on that thread; other threads only offer to the bounded queues and read the published status.
+ * before its own fsync, see {@link #handleReady}). Everything here runs on that thread; other threads only
+ * offer to the bounded queues and read the published status.
  *
  * <p>Group commit falls out of the loop's shape: every proposal queued while the previous batch was
  * being fsynced is appended in one {@code proposeBatch}, and the next Ready persists them all with a
