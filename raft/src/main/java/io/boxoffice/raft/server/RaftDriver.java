@@ -468,6 +468,7 @@ final class RaftDriver {
         appliedBytesSinceSnapshot = 0;
         proposals.coveredBySnapshot(meta.index());
         snapshots.retainOnly(meta);
+        snapshotExecutor.execute(snapshots::deleteRetired);
         long sizeBytes = snapshots.sizeOf(meta);
         lastSnapshotBytes = sizeBytes;
         observer.snapshotInstalled(meta.index(), sizeBytes, clock.getAsLong() - start);
@@ -573,6 +574,7 @@ final class RaftDriver {
     }
 
     private void snapshotWritten(SnapshotMeta meta, long sizeBytes, long durationNanos) {
+        long completionStart = clock.getAsLong();
         snapshotInProgress = false;
         lastSnapshotBytes = sizeBytes;
         LogStart start = node.compact(meta, meta.index() - config.snapshotCatchUpEntries());
@@ -580,10 +582,14 @@ final class RaftDriver {
         // Only older files: a newer one is a leader's snapshot that was copied and is about to be installed (its
         // completion may be the next in the queue). Keeping only the core's latest snapshot instead would delete
         // either that copy or, while that install waits for its Ready, this very file that the log store now names.
-        snapshots.deleteOlderThan(meta);
+        // Retired here (renamed: the log store, durably, no longer names them), deleted off this thread: removing a
+        // file of gigabytes at once stalled this loop for seconds.
+        snapshots.retireOlderThan(meta);
+        snapshotExecutor.execute(snapshots::deleteRetired);
         observer.snapshotTaken(meta.index(), sizeBytes, durationNanos);
-        LOG.infof("%s: snapshot %d written (%d bytes in %d ms); log now starts after %s", node.id(), meta.index(),
-                sizeBytes, TimeUnit.NANOSECONDS.toMillis(durationNanos),
+        LOG.infof("%s: snapshot %d written (%d bytes in %d ms, completed in %d ms); log now starts after %s",
+                node.id(), meta.index(), sizeBytes, TimeUnit.NANOSECONDS.toMillis(durationNanos),
+                TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - completionStart),
                 start == null ? "(unchanged)" : Long.toString(start.index()));
     }
 

@@ -35,8 +35,8 @@ import org.jboss.logging.Logger;
  * <p>Nothing here holds a whole snapshot in memory: payloads are streamed in and out.
  *
  * <p>Threading: thread-safe. Snapshots are written on a snapshot thread, served to followers from
- * transport threads, copied in on a fetch thread and pruned from the driver thread; a file being read
- * stays readable after it is deleted (POSIX), so pruning never cuts a transfer short.
+ * transport threads, copied in on a fetch thread, retired from the driver thread (a rename) and deleted on
+ * the snapshot thread, a step at a time.
  *
  * <p>Failure: I/O errors become {@link StorageException}s. A node that cannot write its snapshot cannot
  * compact its log and must stop.
@@ -51,9 +51,19 @@ public final class SnapshotStore {
     /** Written bytes between two syncs of a snapshot file being written (see {@link PacedOutputStream}). */
     static final long SYNC_EVERY_BYTES = 8L << 20;
 
+    /** Bytes freed per step when a retired file is deleted (see {@link GradualFileDeleter}). */
+    static final long DELETE_STEP_BYTES = 32L << 20;
+
+    /** Freeing blocks costs the disk less than writing them, but with online discard not nothing. */
+    static final int DELETE_RATE_TIMES_WRITE_RATE = 4;
+
+    /** Name suffix of a file retired from the store and waiting for {@link #deleteRetired}. */
+    static final String RETIRED_SUFFIX = ".deleting";
+
     private final Path directory;
     private final Path incomingDirectory;
     private final long writeBytesPerSecond;
+    private final long deleteBytesPerSecond;
 
     /** Writes a state machine's payload; may take long, never on the driver thread. */
     @FunctionalInterface
@@ -71,18 +81,22 @@ public final class SnapshotStore {
 
     /**
      * @param writeBytesPerSecond the pace at which this node's own snapshots are written (0: as fast as
-     *                            the disk goes); copies from a leader are paced by the network instead
+     *                            the disk goes); copies from a leader are paced by the network instead.
+     *                            Retired files are deleted at {@value #DELETE_RATE_TIMES_WRITE_RATE} times it
      */
     public SnapshotStore(Path directory, long writeBytesPerSecond) {
         if (writeBytesPerSecond < 0) {
             throw new IllegalArgumentException("writeBytesPerSecond must be >= 0, was " + writeBytesPerSecond);
         }
         this.writeBytesPerSecond = writeBytesPerSecond;
+        this.deleteBytesPerSecond = writeBytesPerSecond * DELETE_RATE_TIMES_WRITE_RATE;
         this.directory = directory;
         this.incomingDirectory = directory.resolve(INCOMING);
         try {
             Files.createDirectories(incomingDirectory);
             deleteMatching(directory, path -> path.getFileName().toString().endsWith(".tmp"));
+            // Files retired by a run that stopped before it deleted them: nothing else uses the disk's queue yet.
+            deleteMatching(directory, path -> path.getFileName().toString().endsWith(RETIRED_SUFFIX));
             deleteMatching(incomingDirectory, path -> true);
         } catch (IOException e) {
             throw new StorageException("cannot prepare the snapshot directory " + directory, e);
@@ -168,33 +182,64 @@ public final class SnapshotStore {
         }
     }
 
-    /** Deletes every snapshot file but {@code keep}'s, and every partial copy. */
+    /**
+     * Retires every snapshot file but {@code keep}'s, and every partial copy: they vanish from this store at
+     * once (renamed, a cheap call for the driver thread) and {@link #deleteRetired} frees their space later.
+     */
     public synchronized void retainOnly(SnapshotMeta keep) {
         String kept = keep == null ? "" : fileName(keep.index(), keep.term());
         try {
-            deleteMatching(directory, path -> {
+            retireMatching(directory, path -> {
                 Matcher name = FILE_NAME.matcher(path.getFileName().toString());
                 return name.matches() && !path.getFileName().toString().equals(kept);
             });
+            retireMatching(incomingDirectory, path -> true);
         } catch (IOException e) {
             // Old snapshots only cost disk space; the next prune retries. Logged with its cause.
-            LOG.warnf(e, "could not delete old snapshot files in %s", directory);
+            LOG.warnf(e, "could not retire old snapshot files in %s", directory);
         }
     }
 
     /**
-     * Deletes the snapshot files older than {@code newest} (a lower index). Newer files stay: such a file is a
-     * leader's snapshot that was copied but is not installed yet, and the log store will name it once it is.
+     * Retires the snapshot files older than {@code newest} (a lower index), as {@link #retainOnly} does. Newer
+     * files stay: such a file is a leader's snapshot that was copied but is not installed yet, and the log store
+     * will name it once it is.
      */
-    public synchronized void deleteOlderThan(SnapshotMeta newest) {
+    public synchronized void retireOlderThan(SnapshotMeta newest) {
         try {
-            deleteMatching(directory, path -> {
+            retireMatching(directory, path -> {
                 Matcher name = FILE_NAME.matcher(path.getFileName().toString());
                 return name.matches() && Long.parseLong(name.group(1)) < newest.index();
             });
         } catch (IOException e) {
             // Old snapshots only cost disk space; the next prune retries. Logged with its cause.
-            LOG.warnf(e, "could not delete old snapshot files in %s", directory);
+            LOG.warnf(e, "could not retire old snapshot files in %s", directory);
+        }
+    }
+
+    /**
+     * Deletes the retired files, a step at a time at {@link #deleteBytesPerSecond} (see {@link
+     * GradualFileDeleter}): seconds for a large snapshot, so only on a snapshot thread. A transfer still reading
+     * a retired file to a follower ends with an error, and the follower asks for the newest snapshot. When
+     * interrupted (the server stops) the rest is left to the next call or the next start.
+     */
+    public void deleteRetired() {
+        List<Path> retired = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + RETIRED_SUFFIX)) {
+            files.forEach(retired::add);
+        } catch (IOException e) {
+            LOG.warnf(e, "could not list the retired snapshot files in %s", directory);
+            return;
+        }
+        for (Path file : retired) {
+            try {
+                GradualFileDeleter.delete(file, deleteBytesPerSecond, DELETE_STEP_BYTES);
+            } catch (IOException e) {
+                LOG.warnf(e, "could not delete %s; the next prune retries", file);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -253,6 +298,18 @@ public final class SnapshotStore {
             for (Path path : files) {
                 if (Files.isRegularFile(path) && which.test(path)) {
                     Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    /** Renames the matching files of {@code dir} into this store's directory under a retired name. */
+    private void retireMatching(Path dir, java.util.function.Predicate<Path> which) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path path : files) {
+                if (Files.isRegularFile(path) && which.test(path)) {
+                    Files.move(path, directory.resolve(path.getFileName() + RETIRED_SUFFIX),
+                            StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }

@@ -131,6 +131,7 @@ class SnapshotStoreTest {
         store.incoming(new SnapshotMeta(9_000, 9, META.configuration())).append(0, 1_000, ByteBuffer.allocate(10));
 
         store.retainOnly(META);
+        assertThat(store.contains(older)).isFalse();
         SnapshotStore reopened = new SnapshotStore(directory);
 
         assertThat(reopened.list()).hasSize(1);
@@ -150,11 +151,53 @@ class SnapshotStoreTest {
         store.write(copiedFromLeader, out -> out.write(payload(10)));
         store.write(META, out -> out.write(payload(10)));
 
-        store.deleteOlderThan(META);
+        store.retireOlderThan(META);
 
         assertThat(store.contains(older)).isFalse();
         assertThat(store.contains(META)).isTrue();
         assertThat(store.contains(copiedFromLeader)).isTrue();
+    }
+
+    @Test
+    void a_retired_file_is_gone_from_the_store_at_once_and_from_the_disk_once_deleted() throws IOException {
+        SnapshotStore store = new SnapshotStore(directory);
+        SnapshotMeta older = new SnapshotMeta(100, 1, META.configuration());
+        store.write(older, out -> out.write(payload(10_000)));
+        store.write(META, out -> out.write(payload(10)));
+
+        store.retireOlderThan(META);
+
+        assertThat(store.contains(older)).isFalse();
+        assertThat(store.openFile(older.index(), older.term())).isEmpty();
+        assertThat(store.list()).extracting(meta -> meta[0]).containsExactly(META.index());
+        try (var files = Files.list(directory)) {
+            assertThat(files.map(path -> path.getFileName().toString()))
+                    .anyMatch(name -> name.endsWith(SnapshotStore.RETIRED_SUFFIX));
+        }
+
+        store.deleteRetired();
+
+        try (var files = Files.list(directory)) {
+            assertThat(files.map(path -> path.getFileName().toString()))
+                    .noneMatch(name -> name.endsWith(SnapshotStore.RETIRED_SUFFIX));
+        }
+        assertThat(store.contains(META)).isTrue();
+    }
+
+    @Test
+    void a_restart_deletes_files_retired_but_not_yet_deleted() throws IOException {
+        SnapshotStore store = new SnapshotStore(directory);
+        SnapshotMeta older = new SnapshotMeta(100, 1, META.configuration());
+        store.write(older, out -> out.write(payload(10)));
+        store.write(META, out -> out.write(payload(10)));
+        store.retireOlderThan(META);
+
+        new SnapshotStore(directory);
+
+        try (var files = Files.list(directory)) {
+            assertThat(files.map(path -> path.getFileName().toString()))
+                    .noneMatch(name -> name.endsWith(SnapshotStore.RETIRED_SUFFIX));
+        }
     }
 
     private static void copyRange(FileChannel source, IncomingSnapshot copy, long from, long to, long size)
