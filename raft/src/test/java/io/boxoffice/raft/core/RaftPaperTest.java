@@ -147,6 +147,46 @@ class RaftPaperTest {
     }
 
     @Test
+    void s9_6_two_followers_that_lose_their_leader_together_elect_one_leader_without_splitting_the_vote() {
+        ScriptedCluster c = ScriptedCluster.of("a", "b", "c");
+        c.elect("a");
+        long term = c.node("a").currentTerm();
+        c.drop = m -> m.from().equals("a") || m.to().equals("a"); // a crashed
+        c.tick("b", 10);
+        c.tick("c", 10); // both are pre-candidates of the same round before either hears from the other
+        assertThat(c.node("b").role()).isEqualTo(Role.PRE_CANDIDATE);
+        assertThat(c.node("c").role()).isEqualTo(Role.PRE_CANDIDATE);
+
+        c.settle();
+
+        // Equal logs: c yields to the lower id; b wins in the very next term, no second election.
+        assertThat(c.node("b").role()).isEqualTo(Role.LEADER);
+        assertThat(c.node("b").currentTerm()).isEqualTo(term + 1);
+        assertThat(c.node("c").role()).isEqualTo(Role.FOLLOWER);
+        assertThat(c.node("c").leaderId()).isEqualTo("b");
+    }
+
+    @Test
+    void s9_6_a_pre_candidate_yields_to_a_pre_candidate_with_a_more_up_to_date_log() {
+        ScriptedCluster c = ScriptedCluster.of("a", "b", "c");
+        c.elect("a");
+        c.drop = m -> m.to().equals("b"); // b misses the next entry
+        c.node("a").propose(cmd(1));
+        c.settle();
+        long term = c.node("a").currentTerm();
+        c.drop = m -> m.from().equals("a") || m.to().equals("a"); // a crashed
+        c.tick("b", 10);
+        c.tick("c", 10);
+
+        c.settle();
+
+        // c holds the entry b lacks: b, although its id is lower, yields, and c wins in the next term.
+        assertThat(c.node("c").role()).isEqualTo(Role.LEADER);
+        assertThat(c.node("c").currentTerm()).isEqualTo(term + 1);
+        assertThat(c.node("b").leaderId()).isEqualTo("c");
+    }
+
+    @Test
     void s6_2_check_quorum_makes_a_partitioned_leader_step_down() {
         ScriptedCluster c = ScriptedCluster.of("a", "b", "c");
         c.elect("a");

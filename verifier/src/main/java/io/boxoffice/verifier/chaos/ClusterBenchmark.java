@@ -148,6 +148,7 @@ final class ClusterBenchmark {
             List<Integer> survivors = cluster.slots().stream().filter(slot -> slot != leader).toList();
             AtomicLong firstAckNanos = new AtomicLong(Long.MAX_VALUE);
             AtomicBoolean stop = new AtomicBoolean();
+            java.time.Instant killedWallClock = java.time.Instant.now();
             long killedAt = System.nanoTime();
             cluster.node(leader).kill();
             killedAt = (killedAt + System.nanoTime()) / 2;
@@ -174,8 +175,9 @@ final class ClusterBenchmark {
             probes.forEach(ClusterBenchmark::join);
             long elapsed = firstAckNanos.get() == Long.MAX_VALUE ? -1 : (firstAckNanos.get() - kill) / 1_000_000;
             millis.add(elapsed);
-            out.printf("  failover trial %d: killed %s, first booking after %d ms%n", trial + 1,
-                    cluster.node(leader).nodeId(), elapsed);
+            // The wall-clock time of the kill lines the trial up with the survivors' logs (role changes, commits).
+            out.printf("  failover trial %d: killed %s at %s, first booking after %d ms%n", trial + 1,
+                    cluster.node(leader).nodeId(), killedWallClock, elapsed);
             cluster.node(leader).start();
         }
         awaitStable();
