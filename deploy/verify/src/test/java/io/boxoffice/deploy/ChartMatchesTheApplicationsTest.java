@@ -72,13 +72,13 @@ class ChartMatchesTheApplicationsTest {
         assertThat(Yaml.<List<String>>at(pod, "containers[0].args").get(0)).contains("exec java -jar /deployments/quarkus-run.jar");
         String imageOptions = imageEnv(bookingNode, "JDK_JAVA_OPTIONS");
         String chartOptions = String.valueOf(Yaml.env(Yaml.at(pod, "containers[0]"), "JDK_JAVA_OPTIONS").get("value"));
-        assertThat(imageOptions).contains("-XX:MaxRAMPercentage=33");
+        assertThat(imageOptions).contains("-XX:MaxRAMPercentage=29");
         for (String option : imageOptions.split(" ")) {
             if (!option.startsWith("-XX:MaxRAMPercentage=")) {
                 assertThat(chartOptions).as("the chart's JDK_JAVA_OPTIONS keep the image's").contains(option);
             }
         }
-        assertThat(chartOptions).contains("-XX:MaxRAMPercentage=33 ");
+        assertThat(chartOptions).contains("-XX:MaxRAMPercentage=29 ");
         assertThat(Yaml.env(Yaml.at(pod, "containers[0]"), "MALLOC_ARENA_MAX").get("value"))
                 .isEqualTo(imageEnv(bookingNode, "MALLOC_ARENA_MAX"));
         assertThat(Yaml.env(Yaml.at(pod, "containers[0]"), "BOXOFFICE_DATA_DIR").get("value"))

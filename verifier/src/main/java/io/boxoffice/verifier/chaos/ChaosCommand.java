@@ -34,7 +34,7 @@ public final class ChaosCommand implements Callable<Integer> {
     /** How a person runs the verifier (replay commands in reports name it). */
     static final String COMMAND = "scripts/chaos.sh";
     /** The heap ./boxoffice up gives a node (its NODE_JAVA_OPTS): the benchmark measures nodes as shipped. */
-    static final int SHIPPED_HEAP_MEGABYTES = 256;
+    static final int SHIPPED_HEAP_MEGABYTES = 224;
 
     @Option(names = "--members", defaultValue = "3", description = "Cluster size: 3 or 5 (default ${DEFAULT-VALUE}).")
     int members;
