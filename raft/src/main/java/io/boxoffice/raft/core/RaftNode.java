@@ -560,6 +560,10 @@ public final class RaftNode {
             // to the more up-to-date log, else to the lower id. A pre-vote never changes a term or a vote
             // (§9.6), so this touches liveness only; a lone pre-candidate still gets every grant it did.
             canVote = false;
+            // Our own pre-vote may have reached that node while it still heard from the old leader, which drops
+            // vote requests (§4.2.3): it campaigns now, so ask again, or neither of us would win before another
+            // election timeout. Asking twice is harmless: a pre-vote grant changes nothing.
+            send(new RequestVote(currentTerm + 1, selfId, rv.from(), log.lastIndex(), log.lastTerm(), true, false));
         }
         // §5.4.1: only vote for a candidate whose log is at least as up-to-date as ours.
         boolean grant = canVote && log.isUpToDate(rv.lastLogIndex(), rv.lastLogTerm());

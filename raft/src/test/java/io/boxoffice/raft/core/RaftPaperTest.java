@@ -167,6 +167,26 @@ class RaftPaperTest {
     }
 
     @Test
+    void s9_6_a_pre_vote_dropped_while_the_voter_still_heard_from_the_leader_is_asked_again() {
+        ScriptedCluster c = ScriptedCluster.of("a", "b", "c");
+        c.elect("a");
+        long term = c.node("a").currentTerm();
+        c.drop = m -> m.from().equals("a") || m.to().equals("a"); // a crashed
+        c.tick("b", 10);
+        c.flush();
+        c.settle(); // b's pre-vote reaches c, which still heard from a within an election timeout: dropped
+        assertThat(c.node("b").role()).isEqualTo(Role.PRE_CANDIDATE);
+        assertThat(c.node("c").role()).isEqualTo(Role.FOLLOWER);
+
+        c.tick("c", 10); // c times out too: b outranks it (lower id), so b refuses c and asks c again
+        c.settle();
+
+        assertThat(c.node("b").role()).isEqualTo(Role.LEADER);
+        assertThat(c.node("b").currentTerm()).isEqualTo(term + 1);
+        assertThat(c.node("c").leaderId()).isEqualTo("b");
+    }
+
+    @Test
     void s9_6_a_pre_candidate_yields_to_a_pre_candidate_with_a_more_up_to_date_log() {
         ScriptedCluster c = ScriptedCluster.of("a", "b", "c");
         c.elect("a");

@@ -154,20 +154,31 @@ final class ClusterBenchmark {
             killedAt = (killedAt + System.nanoTime()) / 2;
             long kill = killedAt;
             List<Thread> probes = new ArrayList<>();
+            // Attempts that took long or ended the trial, as "node:+startMs/durationMs CODE", to see where a slow
+            // failover spent its time (detection, election, or calls stuck until their deadline).
+            List<String> notable = java.util.Collections.synchronizedList(new ArrayList<>());
             for (int probe = 0; probe < 4; probe++) {
                 int slot = survivors.get(probe % survivors.size());
                 String token = tokens.get(probe);
                 probes.add(Thread.ofPlatform().start(() -> {
                     while (!stop.get() && System.nanoTime() - kill < 30_000_000_000L) {
                         long sent = System.nanoTime();
+                        String outcome;
                         try {
                             cluster.client(slot).booking(token, 200).bookSeats(nextBooking());
+                            outcome = "OK";
                             if (sent >= kill) {
                                 firstAckNanos.accumulateAndGet(System.nanoTime(), Math::min);
                                 stop.set(true);
                             }
                         } catch (StatusRuntimeException e) {
+                            outcome = e.getStatus().getCode().name();
                             LocalCluster.sleep(2);
+                        }
+                        long durationMillis = (System.nanoTime() - sent) / 1_000_000;
+                        if (durationMillis >= 50 || outcome.equals("OK")) {
+                            notable.add(cluster.node(slot).nodeId() + ":+" + (sent - kill) / 1_000_000 + "/"
+                                    + durationMillis + " " + outcome);
                         }
                     }
                 }));
@@ -178,6 +189,7 @@ final class ClusterBenchmark {
             // The wall-clock time of the kill lines the trial up with the survivors' logs (role changes, commits).
             out.printf("  failover trial %d: killed %s at %s, first booking after %d ms%n", trial + 1,
                     cluster.node(leader).nodeId(), killedWallClock, elapsed);
+            out.printf("    slow or successful probe calls (node:+start/duration ms): %s%n", notable);
             cluster.node(leader).start();
         }
         awaitStable();
