@@ -58,6 +58,12 @@ final class SimCluster implements SimFaults {
     // Invariant bookkeeping.
     private final Map<Long, String> leaderByTerm = new HashMap<>();
     private final Map<Long, Long> committedTermByIndex = new HashMap<>();
+    /**
+     * The term in which each index was first seen committed: the current term of the first node that reported
+     * it committed (it learnt so from a leader of that term, or was that leader). Leader Completeness binds the
+     * leaders of later terms only.
+     */
+    private final Map<Long, Long> committedInTermByIndex = new HashMap<>();
     private final Map<Long, Integer> committedDataHashByIndex = new HashMap<>();
     private final Map<Long, Long> appliedHashByIndex = new HashMap<>();
     private final Map<String, Long> leaderTermChecked = new HashMap<>();
@@ -639,6 +645,7 @@ final class SimCluster implements SimFaults {
         for (long i = Math.max(node.disk.startIndex() + 1, commit - 50); i <= commit; i++) {
             Entry e = node.disk.entryAt(i);
             Long term = committedTermByIndex.putIfAbsent(i, e.term());
+            committedInTermByIndex.putIfAbsent(i, node.raft.currentTerm());
             Integer dataHash = committedDataHashByIndex.putIfAbsent(i, Arrays.hashCode(e.data()));
             if ((term != null && term != e.term()) || (dataHash != null && dataHash != Arrays.hashCode(e.data()))) {
                 fail("State Machine Safety: " + node.id + " committed " + e + " at an index where term " + term
@@ -647,11 +654,16 @@ final class SimCluster implements SimFaults {
         }
     }
 
-    /** §5.4.1 Leader Completeness: a new leader holds every entry committed before. */
+    /**
+     * §5.4 Leader Completeness: the leader of a term holds every entry committed in an earlier term. A stale
+     * leader (votes granted long ago reach a candidate only now, with later terms already under way) need not
+     * hold what those later terms committed.
+     */
     private void checkLeaderCompleteness(SimNode leader) {
         for (Map.Entry<Long, Long> c : committedTermByIndex.entrySet()) {
             long index = c.getKey();
-            if (index <= leader.disk.startIndex()) {
+            if (index <= leader.disk.startIndex()
+                    || committedInTermByIndex.get(index) >= leader.raft.currentTerm()) {
                 continue;
             }
             long term = index <= leader.raft.lastIndex() ? leader.raft.termAt(index) : -1;
