@@ -7,8 +7,10 @@ import io.boxoffice.raft.core.Member;
 import io.boxoffice.raft.core.Role;
 import io.boxoffice.raft.storage.InMemoryLogStore;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,14 +69,32 @@ class SnapshotPolicyTest {
              RaftServer<byte[]> server = new RaftServer<>(config, new InMemoryLogStore(), files.snapshotStore("solo"),
                      new LocalNetwork().transportFor("solo"), new KvStateMachine(), observer,
                      FatalErrorHandler.LOG_ONLY)) {
-            server.start();
-            LocalCluster.await(() -> server.status().role() == Role.LEADER);
+            // The driver is stepped here and snapshot files are written inline, so every snapshot the policy
+            // allows is complete before the next command: the count depends on the policy, not on how long this
+            // machine's fsyncs take (with a snapshot thread, a slow fsync let 95 entries pass in one snapshot).
+            SteppedRaftServer.Stepper driver = SteppedRaftServer.start(server, System::nanoTime, Runnable::run);
+            stepUntil(driver, () -> server.status().role() == Role.LEADER);
             for (int i = 0; i < commands; i++) {
                 // Distinct keys: the state, and so every snapshot, grows with the commands.
-                server.propose(KvStateMachine.put("key-" + i, "value-" + i)).get(5, TimeUnit.SECONDS);
+                CompletableFuture<?> applied = server.propose(KvStateMachine.put("key-" + i, "value-" + i));
+                stepUntil(driver, applied::isDone);
+                applied.get();
             }
-            LocalCluster.await(() -> server.status().appliedIndex() >= commands);
+            stepUntil(driver, () -> server.status().appliedIndex() >= commands);
         }
         return List.copyOf(sizes);
+    }
+
+    /** Runs the driver until {@code done} holds; fails after 10 s. */
+    private static void stepUntil(SteppedRaftServer.Stepper driver, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the driver did not get there within 10 s");
+            }
+            if (!driver.runOnce(System.nanoTime())) {
+                Thread.sleep(1);
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,17 +171,11 @@ class SnapshotStoreTest {
         assertThat(store.contains(older)).isFalse();
         assertThat(store.openFile(older.index(), older.term())).isEmpty();
         assertThat(store.list()).extracting(meta -> meta[0]).containsExactly(META.index());
-        try (var files = Files.list(directory)) {
-            assertThat(files.map(path -> path.getFileName().toString()))
-                    .anyMatch(name -> name.endsWith(SnapshotStore.RETIRED_SUFFIX));
-        }
+        assertThat(retiredFiles()).hasSize(1);
 
         store.deleteRetired();
 
-        try (var files = Files.list(directory)) {
-            assertThat(files.map(path -> path.getFileName().toString()))
-                    .noneMatch(name -> name.endsWith(SnapshotStore.RETIRED_SUFFIX));
-        }
+        assertThat(retiredFiles()).isEmpty();
         assertThat(store.contains(META)).isTrue();
     }
 
@@ -192,11 +187,18 @@ class SnapshotStoreTest {
         store.write(META, out -> out.write(payload(10)));
         store.retireOlderThan(META);
 
+        assertThat(retiredFiles()).hasSize(1);
+
         new SnapshotStore(directory);
 
+        assertThat(retiredFiles()).isEmpty();
+    }
+
+    /** Names of the files in the store's directory that wait to be deleted. */
+    private List<String> retiredFiles() throws IOException {
         try (var files = Files.list(directory)) {
-            assertThat(files.map(path -> path.getFileName().toString()))
-                    .noneMatch(name -> name.endsWith(SnapshotStore.RETIRED_SUFFIX));
+            return files.map(path -> path.getFileName().toString())
+                    .filter(name -> name.endsWith(SnapshotStore.RETIRED_SUFFIX)).toList();
         }
     }
 
