@@ -127,7 +127,13 @@ class ProposalBatcherTest {
     @Test
     void a_full_queue_or_an_oversized_command_is_refused_at_once() throws Exception {
         CompletableFuture<Void> release = new CompletableFuture<>();
+        LinkedBlockingQueue<Integer> proposedSizes = new LinkedBlockingQueue<>();
         batcher = new ProposalBatcher("test-batcher", 2, 256, 200, bytes -> {
+            try {
+                proposedSizes.add(CommandBatch.parseFrom(bytes).getCommandsCount());
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+            }
             release.join();
             return CompletableFuture.completedFuture(List.of());
         });
@@ -135,20 +141,15 @@ class ProposalBatcherTest {
         assertThatThrownBy(() -> batcher.submit(large).get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(Overloaded.class).hasMessageContaining("too large");
 
-        List<CompletableFuture<CommandOutcome>> accepted = new ArrayList<>();
-        CompletableFuture<CommandOutcome> refused = null;
-        for (int i = 0; i < 10 && refused == null; i++) {
-            CompletableFuture<CommandOutcome> next = batcher.submit(command("q" + i));
-            if (next.isCompletedExceptionally()) {
-                refused = next;
-            } else {
-                accepted.add(next);
-            }
-        }
-        // The queue holds 2; the entry in progress (blocked in propose) holds what the batcher had drained when it
-        // started it: 0 to 2 commands, as the queue never holds more than 2.
-        assertThat(refused).as("the queue holds 2 (and one entry in progress)").isNotNull();
-        assertThat(accepted.size()).isBetween(2, 4);
+        // The first command goes out alone (nothing else is queued yet) and its proposal blocks: from then on the
+        // batcher takes nothing, so the queue of 2 fills and the next command is refused at once.
+        CompletableFuture<CommandOutcome> inProgress = batcher.submit(command("q0"));
+        assertThat(proposedSizes.poll(5, TimeUnit.SECONDS)).as("q0 proposed alone").isEqualTo(1);
+        CompletableFuture<CommandOutcome> queuedFirst = batcher.submit(command("q1"));
+        CompletableFuture<CommandOutcome> queuedSecond = batcher.submit(command("q2"));
+        CompletableFuture<CommandOutcome> refused = batcher.submit(command("q3"));
+        assertThat(List.of(inProgress, queuedFirst, queuedSecond)).noneMatch(CompletableFuture::isDone);
+        assertThat(refused).as("the queue holds 2 behind the entry in progress").isCompletedExceptionally();
         assertThatThrownBy(refused::join).hasCauseInstanceOf(Overloaded.class);
         release.complete(null);
     }
