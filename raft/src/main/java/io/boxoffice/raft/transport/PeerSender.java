@@ -14,9 +14,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The outbound half of the transport towards one peer: a bounded queue drained by one sender
- * thread into one long-lived client stream. When the stream fails the thread waits a jittered,
- * exponentially growing delay and opens a new one; meanwhile the queue absorbs what it can and
- * further messages are dropped (Raft re-sends what matters).
+ * thread into one long-lived client stream, opened when the sender starts and kept open while
+ * there is nothing to send. When the stream fails the thread waits a jittered, exponentially
+ * growing delay and opens a new one at once, whether or not a message waits; meanwhile the queue
+ * absorbs what it can and further messages are dropped (Raft re-sends what matters).
  *
  * <p>The thread writes only while gRPC reports the stream ready, so at most one flow-control
  * window of bytes is buffered below the queue: memory stays bounded even when the peer is slow.
@@ -90,18 +91,32 @@ final class PeerSender implements AutoCloseable {
 
     private void run() {
         Stream stream = null;
+        long nextNudgeNanos = System.nanoTime();
         try {
             while (!closed) {
-                Message message = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (message == null) {
-                    continue;
-                }
+                // The stream is kept open while there is nothing to send, and reopened as soon as it fails: the
+                // first message after a quiet spell (a pre-vote to a peer that restarted since we last wrote to
+                // it) then finds a connected stream, instead of being dropped on the broken one and waiting for
+                // Raft to send it again an election timeout later.
                 if (stream == null) {
                     stream = Stream.open(channel);
+                } else if (stream.failed) {
+                    stream = reconnectAfterFailure(stream);
+                    continue;
+                }
+                Message message = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (message == null) {
+                    if (stream.requests.isReady()) {
+                        backoff.reset();
+                    } else if (System.nanoTime() - nextNudgeNanos >= 0) {
+                        // Not connected: reconnect on our own jittered backoff, not gRPC's (up to two minutes).
+                        channel.resetConnectBackoff();
+                        nextNudgeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff.nextDelayMillis());
+                    }
+                    continue;
                 }
                 if (!awaitReady(stream)) {
                     counters.droppedStreamFailed().increment();
-                    stream = reconnectAfterFailure(stream);
                     continue;
                 }
                 stream.requests.onNext(PeerEnvelope.newBuilder().setClusterId(clusterId)
