@@ -139,8 +139,12 @@ public interface BoxofficeConfig {
         @WithDefault("10")
         int tickMillis();
 
-        /** Base election timeout in ticks; the effective one is randomized in [t, 2t). */
-        @WithDefault("30")
+        /**
+         * Base election timeout in ticks; the effective one is randomized in [t, 2t). 200-400 ms with 10 ms
+         * ticks: a SIGKILLed leader is replaced in about 400 ms, while pre-vote and check-quorum keep a follower
+         * that misses heartbeats alone (a stall of its own) from moving leadership (docs/BENCHMARKS.md "Failover").
+         */
+        @WithDefault("20")
         int electionTimeoutTicks();
 
         /** Leader heartbeat interval in ticks; must be well below the election timeout. */
@@ -265,7 +269,7 @@ public interface BoxofficeConfig {
          * margin is the clock-drift assumption (members' clocks differ in rate by at most margin /
          * (timeout - margin)); 0 turns lease reads off (every read a ReadIndex round).
          */
-        @WithDefault("5")
+        @WithDefault("4")
         int leaseMarginTicks();
     }
 
