@@ -140,11 +140,12 @@ public interface BoxofficeConfig {
         int tickMillis();
 
         /**
-         * Base election timeout in ticks; the effective one is randomized in [t, 2t). 200-400 ms with 10 ms
-         * ticks: a SIGKILLed leader is replaced in about 400 ms, while pre-vote and check-quorum keep a follower
-         * that misses heartbeats alone (a stall of its own) from moving leadership (docs/BENCHMARKS.md "Failover").
+         * Base election timeout in ticks; the effective one is randomized in [t, 2t): 300-600 ms with 10 ms ticks.
+         * 20 ticks replaced a SIGKILLed leader ~150 ms sooner, but under full load on two cores a leader's loop
+         * stalls 150-230 ms now and then, and at 20 the followers elected a new leader twice in a minute
+         * (docs/BENCHMARKS.md "Failover").
          */
-        @WithDefault("20")
+        @WithDefault("30")
         int electionTimeoutTicks();
 
         /** Leader heartbeat interval in ticks; must be well below the election timeout. */
@@ -269,7 +270,7 @@ public interface BoxofficeConfig {
          * margin is the clock-drift assumption (members' clocks differ in rate by at most margin /
          * (timeout - margin)); 0 turns lease reads off (every read a ReadIndex round).
          */
-        @WithDefault("4")
+        @WithDefault("5")
         int leaseMarginTicks();
     }
 
