@@ -46,7 +46,7 @@ OUT=$(cd "$OUT" && pwd)
 STATE="$OUT/cluster"
 export BOXOFFICE_STATE_DIR="$STATE" BOXOFFICE_PORT_OFFSET="$PORT_OFFSET" BOXOFFICE_LOCAL_CLUSTER_ID=boxoffice-profile
 # The launcher's memory settings plus a recording on every node ("profile": execution samples every 10 ms).
-export BOXOFFICE_NODE_JAVA_OPTS="-Xms64m -Xmx224m -XX:MaxMetaspaceSize=160m -XX:+ExitOnOutOfMemoryError -XX:StartFlightRecording=name=profile,settings=profile"
+export BOXOFFICE_NODE_JAVA_OPTS="-Xms64m -Xmx224m -XX:MaxMetaspaceSize=160m -XX:-ClassUnloadingWithConcurrentMark -XX:+ExitOnOutOfMemoryError -XX:StartFlightRecording=name=profile,settings=profile"
 NODE_LIST="node1=127.0.0.1:$((9101 + PORT_OFFSET)),node2=127.0.0.1:$((9102 + PORT_OFFSET)),node3=127.0.0.1:$((9103 + PORT_OFFSET))"
 
 cleanup() {

@@ -73,6 +73,13 @@ class ChartMatchesTheApplicationsTest {
         String imageOptions = imageEnv(bookingNode, "JDK_JAVA_OPTIONS");
         String chartOptions = String.valueOf(Yaml.env(Yaml.at(pod, "containers[0]"), "JDK_JAVA_OPTIONS").get("value"));
         assertThat(imageOptions).contains("-XX:MaxRAMPercentage=29");
+        // The image, the chart (below) and the local launcher run the node's JVM with the same collector settings.
+        String launcher = Repo.read(Repo.root().resolve("boxoffice"));
+        for (String option : List.of("-XX:MaxMetaspaceSize=160m", "-XX:-ClassUnloadingWithConcurrentMark",
+                "-XX:+ExitOnOutOfMemoryError")) {
+            assertThat(imageOptions).contains(option);
+            assertThat(launcher).contains(option);
+        }
         for (String option : imageOptions.split(" ")) {
             if (!option.startsWith("-XX:MaxRAMPercentage=")) {
                 assertThat(chartOptions).as("the chart's JDK_JAVA_OPTIONS keep the image's").contains(option);

@@ -74,13 +74,7 @@ class GrpcTransportTest {
     @Test
     void when_a_peer_goes_down_and_comes_back_then_messages_flow_again() throws Exception {
         GrpcTransport a = started(config("a", "cluster-1", 0, TOKEN), new LinkedBlockingQueue<>());
-        var inboxB = new LinkedBlockingQueue<Message>();
-        GrpcTransport b = started(config("b", "cluster-1", 0, TOKEN), inboxB);
-        int portB = b.boundPort();
-        a.updatePeers(Map.of("b", address(b)));
-        sendUntil(a, () -> !inboxB.isEmpty());
-
-        b.close();
+        int portB = connectToFreshPeerThenStopIt(a);
         long sentBeforeOutage = a.counters().sent();
         for (int i = 0; i < 50; i++) {
             a.send(new TimeoutNow(1, "a", "b"));
@@ -100,13 +94,7 @@ class GrpcTransportTest {
         // its first message to it is a pre-vote. Had that peer restarted meanwhile, the stream to it broke
         // unnoticed, and the pre-vote used to be dropped on it, costing the election a round.
         GrpcTransport a = started(config("a", "cluster-1", 0, TOKEN), new LinkedBlockingQueue<>());
-        var inboxB = new LinkedBlockingQueue<Message>();
-        GrpcTransport b = started(config("b", "cluster-1", 0, TOKEN), inboxB);
-        int portB = b.boundPort();
-        a.updatePeers(Map.of("b", address(b)));
-        sendUntil(a, () -> !inboxB.isEmpty());
-
-        b.close();
+        int portB = connectToFreshPeerThenStopIt(a);
         var inboxRestarted = new LinkedBlockingQueue<Message>();
         started(config("b", "cluster-1", portB, TOKEN), inboxRestarted);
         Thread.sleep(1_000); // quiet: several reconnect delays (at most 200 ms each here)
@@ -207,6 +195,17 @@ class GrpcTransportTest {
     private static GrpcTransportConfig config(String selfId, String clusterId, int port, String token) {
         return GrpcTransportConfig.defaults(selfId, clusterId, "127.0.0.1", port, token)
                 .withReconnectBackoffMillis(10, 200);
+    }
+
+    /** Starts peer b, has {@code a} deliver to it, stops it and returns its port (for b's restart). */
+    private int connectToFreshPeerThenStopIt(GrpcTransport a) throws Exception {
+        var inboxB = new LinkedBlockingQueue<Message>();
+        GrpcTransport b = started(config("b", "cluster-1", 0, TOKEN), inboxB);
+        a.updatePeers(Map.of("b", address(b)));
+        sendUntil(a, () -> !inboxB.isEmpty());
+        int port = b.boundPort();
+        b.close();
+        return port;
     }
 
     private static String address(GrpcTransport transport) {

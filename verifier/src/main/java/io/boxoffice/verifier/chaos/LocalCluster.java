@@ -130,7 +130,7 @@ final class LocalCluster implements AutoCloseable {
                 .heapMegabytes(settings.heapMegabytes());
         if (settings.measured()) {
             // What ./boxoffice up and the images run (NODE_JAVA_OPTS, MALLOC_ARENA_MAX in the launcher).
-            jvm.shippedJvm().jvmOptions("-Xms64m", "-XX:MaxMetaspaceSize=160m", "-XX:+ExitOnOutOfMemoryError")
+            jvm.shippedJvm().jvmOptions("-Xms64m", "-XX:MaxMetaspaceSize=160m", "-XX:-ClassUnloadingWithConcurrentMark", "-XX:+ExitOnOutOfMemoryError")
                     .environment(Map.of("MALLOC_ARENA_MAX", "2"));
         }
         NodeProcess process = jvm.jvmOptions("-Djava.net.preferIPv4Stack=true")
