@@ -141,9 +141,10 @@ public interface BoxofficeConfig {
 
         /**
          * Base election timeout in ticks; the effective one is randomized in [t, 2t): 300-600 ms with 10 ms ticks.
-         * 20 ticks replaced a SIGKILLed leader ~150 ms sooner, but under full load on two cores a leader's loop
-         * stalls 150-230 ms now and then, and at 20 the followers elected a new leader twice in a minute
-         * (docs/BENCHMARKS.md "Failover").
+         * 20 ticks replaced a SIGKILLed leader ~150 ms sooner, but under full load on two cores the leader's loop
+         * stalled 150-230 ms now and then and the followers elected a new leader twice in a minute
+         * (docs/BENCHMARKS.md "Failover"). Those stalls were G1 Remark pauses that the launcher's GC options have
+         * since removed; 20 ticks has not been measured again.
          */
         @WithDefault("30")
         int electionTimeoutTicks();

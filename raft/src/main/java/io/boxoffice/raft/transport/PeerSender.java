@@ -109,9 +109,7 @@ final class PeerSender implements AutoCloseable {
                     if (stream.requests.isReady()) {
                         backoff.reset();
                     } else if (System.nanoTime() - nextNudgeNanos >= 0) {
-                        // Not connected: reconnect on our own jittered backoff, not gRPC's (up to two minutes).
-                        channel.resetConnectBackoff();
-                        nextNudgeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff.nextDelayMillis());
+                        nextNudgeNanos = nudgeReconnect();
                     }
                     continue;
                 }
@@ -141,9 +139,8 @@ final class PeerSender implements AutoCloseable {
         long nextNudgeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff.nextDelayMillis());
         while (!closed && !stream.failed && !stream.requests.isReady()) {
             stream.awaitChange(POLL_MILLIS);
-            if (System.nanoTime() >= nextNudgeNanos) {
-                channel.resetConnectBackoff();
-                nextNudgeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff.nextDelayMillis());
+            if (System.nanoTime() - nextNudgeNanos >= 0) {
+                nextNudgeNanos = nudgeReconnect();
             }
         }
         if (stream.failed || closed) {
@@ -151,6 +148,15 @@ final class PeerSender implements AutoCloseable {
         }
         backoff.reset();
         return true;
+    }
+
+    /**
+     * The channel is not connected: try now, on our own jittered backoff rather than gRPC's (which grows to two
+     * minutes). Returns when to try again.
+     */
+    private long nudgeReconnect() {
+        channel.resetConnectBackoff();
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff.nextDelayMillis());
     }
 
     private Stream reconnectAfterFailure(Stream failed) throws InterruptedException {
