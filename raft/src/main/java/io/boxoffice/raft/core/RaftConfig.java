@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param selfId                    this node's member id
  * @param electionTimeoutTicks      base election timeout; the effective one is randomized in
- *                                  {@code [electionTimeoutTicks, 2 * electionTimeoutTicks)} (§5.2)
+ *                                  {@code [electionTimeoutTicks, 1.5 * electionTimeoutTicks)} (§5.2; see
+ *                                  {@link RaftNode} for why half the paper's spread suffices)
  * @param heartbeatIntervalTicks    how often a leader sends heartbeats; must be well below the election timeout
  * @param maxInflightAppends        pipelined AppendEntries per follower awaiting an answer (flow control)
  * @param maxEntriesPerAppend       entries in one AppendEntries

@@ -47,6 +47,32 @@ class SnapshotPolicyTest {
         assertThat(capped).hasSizeGreaterThanOrEqualTo(3);
     }
 
+    @Test
+    void members_of_one_cluster_reach_their_log_byte_caps_at_different_indexes() {
+        long cap = 32L << 20;
+        List<Long> caps = List.of("node1", "node2", "node3").stream()
+                .map(id -> RaftDriver.staggeredMaxLogBytes(cap, id)).toList();
+
+        // Never above the configured cap (it bounds the log held in memory), never far below it.
+        assertThat(caps).allSatisfy(each -> assertThat(each).isBetween((long) (cap * RaftDriver.SNAPSHOT_STAGGER_MIN), cap));
+        // Same entries, different caps: no two of them write their snapshots at the same index.
+        assertThat(caps).doesNotHaveDuplicates();
+        // A member keeps its cap across restarts (it depends on the id only).
+        assertThat(RaftDriver.staggeredMaxLogBytes(cap, "node2")).isEqualTo(caps.get(1));
+        assertThat(RaftDriver.staggeredMaxLogBytes(1, "node2")).isEqualTo(1);
+    }
+
+    @Test
+    void two_members_applying_the_same_commands_snapshot_at_different_indexes() throws Exception {
+        List<long[]> first = snapshotsAfterCommands("node1", 1000.0, 200, 600);
+        List<long[]> second = snapshotsAfterCommands("node2", 1000.0, 200, 600);
+
+        assertThat(first).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(second).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(first.stream().map(each -> each[0]).toList())
+                .doesNotContainAnyElementsOf(second.stream().skip(1).map(each -> each[0]).toList());
+    }
+
     private static final int LONGEST_COMMAND_BYTES = KvStateMachine.put("key-999", "value-999").length;
 
     /** (index, size in bytes) of the snapshots a solo node took while applying {@code commands} commands. */
@@ -55,6 +81,11 @@ class SnapshotPolicyTest {
     }
 
     private static List<long[]> snapshotsAfterCommands(double ratio, int commands, long maxLogBytes) throws Exception {
+        return snapshotsAfterCommands("solo", ratio, commands, maxLogBytes);
+    }
+
+    private static List<long[]> snapshotsAfterCommands(String id, double ratio, int commands, long maxLogBytes)
+            throws Exception {
         List<long[]> sizes = new CopyOnWriteArrayList<>();
         RaftObserver observer = new RaftObserver() {
             @Override
@@ -62,12 +93,12 @@ class SnapshotPolicyTest {
                 sizes.add(new long[] {index, sizeBytes});
             }
         };
-        Configuration solo = new Configuration(List.of(new Member("solo", "addr-solo", true)));
-        RaftServerConfig config = RaftServerConfig.defaults("solo", solo).withSnapshotEveryEntries(5)
+        Configuration solo = new Configuration(List.of(new Member(id, "addr-" + id, true)));
+        RaftServerConfig config = RaftServerConfig.defaults(id, solo).withSnapshotEveryEntries(5)
                 .withSnapshotMinLogRatio(ratio).withSnapshotMaxLogBytes(maxLogBytes);
         try (LocalCluster files = new LocalCluster();
-             RaftServer<byte[]> server = new RaftServer<>(config, new InMemoryLogStore(), files.snapshotStore("solo"),
-                     new LocalNetwork().transportFor("solo"), new KvStateMachine(), observer,
+             RaftServer<byte[]> server = new RaftServer<>(config, new InMemoryLogStore(), files.snapshotStore(id),
+                     new LocalNetwork().transportFor(id), new KvStateMachine(), observer,
                      FatalErrorHandler.LOG_ONLY)) {
             // The driver is stepped here and snapshot files are written inline, so every snapshot the policy
             // allows is complete before the next command: the count depends on the policy, not on how long this
