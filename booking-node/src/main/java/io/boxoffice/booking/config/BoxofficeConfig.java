@@ -140,7 +140,7 @@ public interface BoxofficeConfig {
         int tickMillis();
 
         /**
-         * Base election timeout in ticks; the effective one is randomized in [t, 2t): 300-600 ms with 10 ms ticks.
+         * Base election timeout in ticks; the effective one is randomized in [t, 1.5t): 300-450 ms with 10 ms ticks.
          * 20 ticks replaced a SIGKILLed leader ~150 ms sooner, but under full load on two cores the leader's loop
          * stalled 150-230 ms now and then and the followers elected a new leader twice in a minute
          * (docs/BENCHMARKS.md "Failover"). Those stalls were G1 Remark pauses that the launcher's GC options have
