@@ -218,12 +218,26 @@ final class RaftLog {
     }
 
     /** Committed entries not yet handed to the application, at most {@code maxCount}. */
-    List<Entry> committedUnapplied(int maxCount) {
+    /**
+     * The committed entries after the applied index, at most {@code maxCount} of them and, after the first, at
+     * most {@code maxBytes} of payload in all (the first is always included, however large).
+     */
+    List<Entry> committedUnapplied(int maxCount, long maxBytes) {
         if (appliedIndex >= commitIndex) {
             return List.of();
         }
         long to = Math.min(commitIndex, appliedIndex + maxCount);
-        return new ArrayList<>(entries.subList((int) (appliedIndex - startIndex), (int) (to - startIndex)));
+        List<Entry> result = new ArrayList<>();
+        long bytes = 0;
+        for (int i = (int) (appliedIndex - startIndex); i < (int) (to - startIndex); i++) {
+            Entry entry = entries.get(i);
+            bytes += entry.data().length;
+            if (!result.isEmpty() && bytes > maxBytes) {
+                break;
+            }
+            result.add(entry);
+        }
+        return result;
     }
 
     @Override
