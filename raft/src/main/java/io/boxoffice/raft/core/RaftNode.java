@@ -1143,6 +1143,16 @@ public final class RaftNode {
 
     /** Acknowledges that the driver persisted, sent and applied {@code ready}. */
     public void advance(Ready ready) {
+        List<Entry> committed = ready.committedEntries();
+        advance(ready, committed.isEmpty() ? log.appliedIndex() : committed.get(committed.size() - 1).index());
+    }
+
+    /**
+     * {@link #advance(Ready)} for an application that applied the Ready's committed entries only through
+     * {@code appliedIndex} (a driver that stops applying when its time budget for one loop is spent): the rest
+     * come again in the next Ready. Everything else of the Ready must have been done.
+     */
+    public void advance(Ready ready, long appliedIndex) {
         if (ready != readyInFlight) {
             throw new IllegalStateException("advance() must be called with the Ready returned by ready()");
         }
@@ -1153,8 +1163,17 @@ public final class RaftNode {
         if (!ready.entriesToPersist().isEmpty()) {
             log.markPersisted(ready.entriesToPersist().get(ready.entriesToPersist().size() - 1).index());
         }
-        if (!ready.committedEntries().isEmpty()) {
-            log.markApplied(ready.committedEntries().get(ready.committedEntries().size() - 1).index());
+        List<Entry> committed = ready.committedEntries();
+        if (!committed.isEmpty()) {
+            long first = committed.get(0).index();
+            long last = committed.get(committed.size() - 1).index();
+            if (appliedIndex < first - 1 || appliedIndex > last) {
+                throw new IllegalArgumentException("applied index " + appliedIndex + " is outside the Ready's"
+                        + " committed entries " + first + ".." + last);
+            }
+            if (appliedIndex >= first) {
+                log.markApplied(appliedIndex);
+            }
         }
         if (role == Role.LEADER) {
             maybeCommit();
