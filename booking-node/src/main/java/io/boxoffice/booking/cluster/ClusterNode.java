@@ -256,6 +256,11 @@ public class ClusterNode implements JoiningMember {
             }
 
             @Override
+            public void localSnapshotTaken(long index, long durationNanos) {
+                metrics.localSnapshot(durationNanos);
+            }
+
+            @Override
             public void snapshotInstalled(long index, long sizeBytes, long durationNanos) {
                 metrics.snapshot("installed", sizeBytes, durationNanos);
             }

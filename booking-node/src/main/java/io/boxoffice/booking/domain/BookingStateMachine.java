@@ -333,6 +333,14 @@ public final class BookingStateMachine implements StateMachine<List<CommandOutco
             }
 
             @Override
+            public boolean makeDurable() {
+                // A WAL sync: the store already holds everything through the capture's index (endBatch committed
+                // it), only not durably yet. O(writes since the last sync), not O(state).
+                store.sync();
+                return true;
+            }
+
+            @Override
             public void close() {
                 capture.close();
             }

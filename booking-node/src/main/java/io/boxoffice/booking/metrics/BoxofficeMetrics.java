@@ -100,7 +100,7 @@ public class BoxofficeMetrics {
         Gauge.builder("boxoffice.raft.entries.replayed.at.start", entriesReplayed, AtomicLong::doubleValue)
                 .description("log entries the node had to replay at start-up (those after its state's index)")
                 .register(registry);
-        for (String kind : List.of("taken", "installed")) {
+        for (String kind : List.of("taken", "installed", "local")) {
             registry.counter("boxoffice.raft.snapshots", "kind", kind);
             snapshotTimer(kind);
         }
@@ -206,9 +206,15 @@ public class BoxofficeMetrics {
         snapshotTimer(kind).record(Duration.ofNanos(nanos));
     }
 
+    /** A local snapshot: the state's storage was synced (no file), and the log compacted. */
+    public void localSnapshot(long nanos) {
+        registry.counter("boxoffice.raft.snapshots", "kind", "local").increment();
+        snapshotTimer("local").record(Duration.ofNanos(nanos));
+    }
+
     private Timer snapshotTimer(String kind) {
-        return Timer.builder("boxoffice.raft.snapshot").description("writing a snapshot (taken, off the driver thread)"
-                        + " or restoring one (installed)").tag("kind", kind).publishPercentileHistogram()
+        return Timer.builder("boxoffice.raft.snapshot").description("writing a snapshot file (taken, off the driver"
+                        + " thread), restoring one (installed) or syncing the state for a local one (local)").tag("kind", kind).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
                 .register(registry);
     }

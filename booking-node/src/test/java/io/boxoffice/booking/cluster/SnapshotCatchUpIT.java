@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  *
  * <ul>
  *   <li>A follower SIGKILLed while ~1,000 entries are written comes back behind the leader's log start; it can
- *       only catch up through InstallSnapshot, which it does by streaming the leader's snapshot file in 4 KiB
+ *       only catch up through InstallSnapshot. The leader's own snapshots are local (its state's RocksDB synced, no
+ *       file), so it writes a snapshot file for the follower on demand; the follower streams it in 4 KiB
  *       chunks into its own snapshot directory (the metric {@code boxoffice_raft_snapshots_total{kind="installed"}}
  *       counts it) and restoring its RocksDB state from it.</li>
  *   <li>A node SIGKILLed and restarted after that loads its state from its own RocksDB and replays only the log
@@ -114,6 +115,19 @@ class SnapshotCatchUpIT {
                 .as("%s caught up by installing a snapshot", lagging.id()).isGreaterThanOrEqualTo(1);
         assertThat(Files.list(work.resolve(lagging.id()).resolve("snapshots")).filter(path -> path.getFileName()
                 .toString().endsWith(".snap")).count()).as("the installed snapshot is a file on disk").isPositive();
+        // The members that stayed up compacted their logs with local snapshots (a sync of the state's RocksDB, no
+        // copy) every interval, and wrote a snapshot file only because the returning follower needed one.
+        double localSnapshots = 0;
+        double snapshotFiles = 0;
+        for (Member member : cluster.members()) {
+            if (member != lagging) {
+                localSnapshots += member.client().metric("boxoffice_raft_snapshots_total{kind=\"local\"}").orElse(0);
+                snapshotFiles += member.client().metric("boxoffice_raft_snapshots_total{kind=\"taken\"}").orElse(0);
+            }
+        }
+        assertThat(localSnapshots).as("local snapshots by the members that stayed up").isGreaterThanOrEqualTo(10);
+        assertThat(snapshotFiles).as("snapshot files written by the members that stayed up: only on demand")
+                .isBetween(1.0, 3.0);
         assertSameState(admin, leaderView.getAppliedIndex());
 
         // A restart after SIGKILL: the state's RocksDB is as far as the applies went, so almost nothing replays.

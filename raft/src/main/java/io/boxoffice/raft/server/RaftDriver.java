@@ -12,6 +12,7 @@ import io.boxoffice.raft.core.Ready;
 import io.boxoffice.raft.core.Role;
 import io.boxoffice.raft.core.SnapshotMeta;
 import io.boxoffice.raft.core.SoftState;
+import io.boxoffice.raft.core.message.InstallSnapshot;
 import io.boxoffice.raft.core.message.Message;
 import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.errors.ProposalDroppedException;
@@ -47,8 +48,11 @@ import org.jboss.logging.Logger;
  * single synced write.
  *
  * <p>Snapshots never stall the loop (§7): the state machine's {@link StateMachine#capture()} is cheap, the
- * file is written on the snapshot executor, and the log is compacted when the driver hears it is durable.
- * A follower copies a leader's snapshot on the transport's fetch thread and installs it here once verified.
+ * snapshot is taken on the snapshot executor, and the log is compacted when the driver hears it is durable. A
+ * state with storage of its own is snapshotted locally by a sync of that storage (no copy, as etcd does); a
+ * snapshot <em>file</em> of the whole state is written only when a follower needs one (see
+ * {@link #noteSnapshotOffers}) or when the state lives in memory. A follower copies a leader's snapshot on the
+ * transport's fetch thread and installs it here once verified.
  *
  * <p>Time comes from the injected clock and background work from the injected executor, so a simulator can
  * drive this very loop deterministically with {@link #runOnce(long)}.
@@ -95,6 +99,19 @@ final class RaftDriver {
     /** Size of this node's latest snapshot file (0: none yet). */
     private long lastSnapshotBytes;
     private boolean snapshotInProgress;
+    /**
+     * A follower was offered our latest snapshot and we hold it only locally (no file): the next snapshot this
+     * node takes is written to a file, at once.
+     */
+    private boolean snapshotFileWanted;
+    /**
+     * When each peer was last heard from (any message), to tell a follower that answers from one that is down. The
+     * core's recentlyActive flag cannot: it is cleared every election timeout, the same tick a snapshot offer is
+     * repeated. Bounded by the members ever seen.
+     */
+    private final Map<String, Long> lastHeardNanos = new java.util.HashMap<>();
+    /** An election timeout: a peer heard from within it is up. */
+    private final long peerUpNanos;
     /** Membership as of {@link #appliedIndex}; recorded in the snapshots this node takes. */
     private Configuration appliedConfiguration;
     private Configuration peersConfiguration;
@@ -139,6 +156,7 @@ final class RaftDriver {
         this.requests = requests;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
         this.slowLoopNanos = tickNanos * config.raft().electionTimeoutTicks() / 2;
+        this.peerUpNanos = tickNanos * config.raft().electionTimeoutTicks();
         this.appliedIndex = recoveredAppliedIndex;
         this.appliedConfiguration = recoveredConfiguration;
         this.fetcher = new SnapshotFetcher(config.selfId(), transport, snapshots,
@@ -305,6 +323,7 @@ final class RaftDriver {
             if (message == null) {
                 return;
             }
+            lastHeardNanos.put(message.from(), clock.getAsLong());
             node.step(message);
         }
     }
@@ -468,13 +487,39 @@ final class RaftDriver {
         }
     }
 
-    /** Hands the Ready's messages to the transport; returns the time it took. */
+    /**
+     * Hands the Ready's messages to the transport; returns the time it took. An offer of a snapshot this node
+     * holds only locally (in its state's synced storage, no file) is held back, as if lost: see
+     * {@link #snapshotFileNeeded}.
+     */
     private long send(Ready ready) {
         long start = clock.getAsLong();
         for (Message message : ready.messages()) {
+            if (message instanceof InstallSnapshot offer && !snapshots.contains(offer.meta())) {
+                snapshotFileNeeded(offer);
+                continue;
+            }
             transport.send(message);
         }
         return clock.getAsLong() - start;
+    }
+
+    /**
+     * A follower fell behind the log start and must copy a snapshot (§7), but the latest is local: the next
+     * snapshot is written to a file, at once. The core repeats its offer after an election timeout, by then
+     * naming that file. Only for a follower that answers (it hears heartbeats in this state): a member that is
+     * down costs no copy of the state until it is back. So the whole state is copied once per follower that
+     * fell behind, instead of by every member every few thousand entries.
+     */
+    private void snapshotFileNeeded(InstallSnapshot offer) {
+        if (snapshotFileWanted) {
+            return;
+        }
+        if (heardRecently(offer.to())) {
+            snapshotFileWanted = true;
+            LOG.infof("%s: %s must copy a snapshot, and snapshot %d is only in this node's state storage: writing"
+                    + " a snapshot file", node.id(), offer.to(), offer.meta().index());
+        }
     }
 
     /** Installs a snapshot copied from the leader: its file is durable, the log store already points at it. */
@@ -596,51 +641,85 @@ final class RaftDriver {
     static final double SNAPSHOT_STAGGER_MIN = 0.6;
 
     /**
-     * Log compaction (§7), step one: capture the state (cheap, here) and write the snapshot file on the
-     * snapshot executor. Step two runs here when the file is durable: {@link #snapshotWritten}.
+     * Log compaction (§7), step one: capture the state (cheap, here) and take the snapshot on the snapshot
+     * executor, locally or to a file. Step two runs here when it is durable: {@link #snapshotTaken}.
      */
     private void maybeStartSnapshot() {
-        if (snapshotInProgress || appliedSinceSnapshot < config.snapshotEveryEntries()) {
+        if (snapshotInProgress) {
             return;
         }
-        // Thin snapshots out as the state grows (each one copies all of it), but not past the log bytes the core
-        // may hold in memory.
+        SnapshotMeta latest = node.latestSnapshot();
+        if (snapshotFileWanted) {
+            boolean unchanged = latest != null && latest.index() == appliedIndex;
+            startSnapshot(unchanged ? latest : new SnapshotMeta(appliedIndex, node.termAt(appliedIndex),
+                    appliedConfiguration), true);
+            return;
+        }
+        if (appliedSinceSnapshot < config.snapshotEveryEntries()) {
+            return;
+        }
+        // Thin snapshot files out as the state grows (each one copies all of it), but not past the log bytes the
+        // core may hold in memory. A local snapshot costs a sync: lastSnapshotBytes is 0 after one.
         if (appliedBytesSinceSnapshot < config.snapshotMinLogRatio() * lastSnapshotBytes
                 && appliedBytesSinceSnapshot < snapshotMaxLogBytes) {
             return;
         }
-        SnapshotMeta latest = node.latestSnapshot();
         if (latest != null && latest.index() >= appliedIndex) {
             return;
         }
-        SnapshotMeta meta = new SnapshotMeta(appliedIndex, node.termAt(appliedIndex), appliedConfiguration);
-        StateMachine.StateCapture capture = stateMachine.capture();
-        if (capture.index() != appliedIndex) {
-            capture.close();
-            throw new IllegalStateException("the state machine captured index " + capture.index()
-                    + " but the driver applied up to " + appliedIndex);
+        // While a follower copies our snapshot file, neither retire that file nor compact the entries after it that
+        // the follower will need next; the byte cap still wins (it bounds the heap).
+        if (appliedBytesSinceSnapshot < snapshotMaxLogBytes && followerCopyingSnapshot()) {
+            return;
         }
-        snapshotInProgress = true;
-        appliedSinceSnapshot = 0;
-        appliedBytesSinceSnapshot = 0;
-        snapshotExecutor.execute(() -> writeSnapshot(meta, capture));
+        startSnapshot(new SnapshotMeta(appliedIndex, node.termAt(appliedIndex), appliedConfiguration), false);
     }
 
-    /** On the snapshot executor. */
-    private void writeSnapshot(SnapshotMeta meta, StateMachine.StateCapture capture) {
+    /** A follower that answers is waiting for or copying a snapshot file of ours. */
+    private boolean followerCopyingSnapshot() {
+        return node.role() == Role.LEADER && node.status().peers().stream()
+                .anyMatch(peer -> "SNAPSHOT".equals(peer.state()) && heardRecently(peer.id()));
+    }
+
+    private boolean heardRecently(String peerId) {
+        Long heard = lastHeardNanos.get(peerId);
+        return heard != null && clock.getAsLong() - heard < peerUpNanos;
+    }
+
+    private void startSnapshot(SnapshotMeta meta, boolean toFile) {
+        StateMachine.StateCapture capture = stateMachine.capture();
+        if (capture.index() != meta.index()) {
+            capture.close();
+            throw new IllegalStateException("the state machine captured index " + capture.index()
+                    + " but the driver applied up to " + meta.index());
+        }
+        snapshotInProgress = true;
+        snapshotFileWanted = false;
+        appliedSinceSnapshot = 0;
+        appliedBytesSinceSnapshot = 0;
+        snapshotExecutor.execute(() -> takeSnapshot(meta, capture, toFile));
+    }
+
+    /** On the snapshot executor: a local snapshot when the state can make itself durable, else a file. */
+    private void takeSnapshot(SnapshotMeta meta, StateMachine.StateCapture capture, boolean toFile) {
         long start = clock.getAsLong();
         try (capture) {
+            if (!toFile && capture.makeDurable()) {
+                long durationNanos = clock.getAsLong() - start;
+                complete(() -> snapshotTaken(meta, false, 0, durationNanos));
+                return;
+            }
             long sizeBytes = snapshots.write(meta, capture::writeTo);
             long durationNanos = clock.getAsLong() - start;
-            complete(() -> snapshotWritten(meta, sizeBytes, durationNanos));
-        } catch (RuntimeException | Error e) {
+            complete(() -> snapshotTaken(meta, true, sizeBytes, durationNanos));
+        } catch (IOException | RuntimeException | Error e) {
             complete(() -> {
-                throw new StorageException("writing snapshot " + meta.index() + " failed: " + e, e);
+                throw new StorageException("taking snapshot " + meta.index() + " failed: " + e, e);
             });
         }
     }
 
-    private void snapshotWritten(SnapshotMeta meta, long sizeBytes, long durationNanos) {
+    private void snapshotTaken(SnapshotMeta meta, boolean toFile, long sizeBytes, long durationNanos) {
         long completionStart = clock.getAsLong();
         snapshotInProgress = false;
         lastSnapshotBytes = sizeBytes;
@@ -653,11 +732,17 @@ final class RaftDriver {
         // file of gigabytes at once stalled this loop for seconds.
         snapshots.retireOlderThan(meta);
         snapshotExecutor.execute(snapshots::deleteRetired);
-        observer.snapshotTaken(meta.index(), sizeBytes, durationNanos);
-        LOG.infof("%s: snapshot %d written (%d bytes in %d ms, completed in %d ms); log now starts after %s",
-                node.id(), meta.index(), sizeBytes, TimeUnit.NANOSECONDS.toMillis(durationNanos),
-                TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - completionStart),
-                start == null ? "(unchanged)" : Long.toString(start.index()));
+        String logStart = start == null ? "(unchanged)" : Long.toString(start.index());
+        if (toFile) {
+            observer.snapshotTaken(meta.index(), sizeBytes, durationNanos);
+            LOG.infof("%s: snapshot %d written (%d bytes in %d ms, completed in %d ms); log now starts after %s",
+                    node.id(), meta.index(), sizeBytes, TimeUnit.NANOSECONDS.toMillis(durationNanos),
+                    TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - completionStart), logStart);
+        } else {
+            observer.localSnapshotTaken(meta.index(), durationNanos);
+            LOG.infof("%s: local snapshot %d (state synced in %d ms); log now starts after %s", node.id(),
+                    meta.index(), TimeUnit.NANOSECONDS.toMillis(durationNanos), logStart);
+        }
     }
 
     private void snapshotCopied(SnapshotMeta meta, boolean copied) {

@@ -28,8 +28,15 @@ public interface RaftObserver {
     default void loopIteration(long durationNanos) {
     }
 
-    /** A snapshot of this node's state was written: {@code sizeBytes} in {@code durationNanos} (off the driver). */
+    /** A snapshot file of this node's whole state was written: {@code sizeBytes} in {@code durationNanos} (off the driver). */
     default void snapshotTaken(long index, long sizeBytes, long durationNanos) {
+    }
+
+    /**
+     * A local snapshot was taken: the state machine made its own storage durable through {@code index} in
+     * {@code durationNanos} (off the driver), and the log was compacted; no file was written.
+     */
+    default void localSnapshotTaken(long index, long durationNanos) {
     }
 
     /** A snapshot copied from the leader was installed: {@code sizeBytes}, restored in {@code durationNanos}. */

@@ -120,12 +120,14 @@ public final class RaftServer<R> implements AutoCloseable {
         PersistentState recovered = store.load();
         claimVolume();
         SnapshotMeta snapshot = recovered.snapshot();
-        if (snapshot != null && !snapshots.contains(snapshot)) {
-            throw new StorageException("the log store names snapshot " + snapshot.index() + " (term " + snapshot.term()
-                    + ") but its file is missing from " + snapshots.directory() + "; the volume is incomplete:"
-                    + " remove the data directory so this member rejoins as a new one");
-        }
         long stateIndex = stateMachine.open();
+        // A local snapshot has no file: the state's own storage holds it (it was synced before the log named it).
+        if (snapshot != null && stateIndex < snapshot.index() && !snapshots.contains(snapshot)) {
+            throw new StorageException("the log store names snapshot " + snapshot.index() + " (term " + snapshot.term()
+                    + "), the state holds only the commands through " + stateIndex + " and the snapshot's file is"
+                    + " missing from " + snapshots.directory() + "; the volume is incomplete: remove the data"
+                    + " directory so this member rejoins as a new one");
+        }
         if (snapshot != null && stateIndex < snapshot.index()) {
             LOG.infof("%s: state at %d is behind snapshot %d; restoring it from the snapshot file", config.selfId(),
                     stateIndex, snapshot.index());

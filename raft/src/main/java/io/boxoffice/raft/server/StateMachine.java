@@ -7,8 +7,8 @@ import java.io.InputStream;
  * The replicated application. Raft feeds it committed commands in log order.
  *
  * <p>Threading: every method is called from the single driver thread, never concurrently; reads issued
- * through {@link RaftServer} also run on that thread. The one exception is
- * {@link StateCapture#writeTo}, which runs on a snapshot thread while the driver goes on applying.
+ * through {@link RaftServer} also run on that thread. The exceptions are {@link StateCapture#writeTo} and
+ * {@link StateCapture#makeDurable}, which run on a snapshot thread while the driver goes on applying.
  *
  * <p>Determinism: {@link #apply} must depend only on the current state and the command bytes — no
  * clock, randomness or I/O other than the state's own storage — so every replica reaches the same state.
@@ -16,8 +16,14 @@ import java.io.InputStream;
  *
  * <p>Durability: the state may keep its own storage (a RocksDB of its own, say) and write to it lazily;
  * {@link #open()} says how far that storage got, and Raft replays the log from there. Raft compacts its
- * log only up to an index that a snapshot covers, and {@link StateCapture#writeTo} must leave the state's
- * own storage durable through the captured index, so the entries a restart needs are never compacted away.
+ * log only up to an index that a snapshot covers, and {@link StateCapture#writeTo} and
+ * {@link StateCapture#makeDurable} must leave the state's own storage durable through the captured index, so
+ * the entries a restart needs are never compacted away.
+ *
+ * <p>Snapshots (§7) come in two kinds. A state with durable storage of its own is snapshotted locally by
+ * making that storage durable ({@link StateCapture#makeDurable}: a sync, not a copy), as etcd does; a snapshot
+ * <em>file</em> of the whole state is written only when a follower needs one. A state held only in memory
+ * ({@code makeDurable} returns false) is written to a file at every snapshot.
  *
  * <p>Failure: a command the application rejects (seat taken, bad argument) is not a failure; the rejection
  * is part of the returned result. Throwing from any method is a bug or a storage failure and stops the node.
@@ -72,7 +78,15 @@ public interface StateMachine<R> {
          */
         void writeTo(java.io.OutputStream out) throws IOException;
 
-        /** Releases the view. Called once, after {@link #writeTo} or instead of it. */
+        /**
+         * Makes the state's own storage durable through {@link #index()} without writing the view anywhere, and
+         * returns true; or returns false, doing nothing, when the state keeps no durable storage of its own (the
+         * driver then writes the view with {@link #writeTo}). Runs on a snapshot thread, concurrently with the
+         * driver's applies. The cost must not grow with the state: it runs at every local snapshot.
+         */
+        boolean makeDurable() throws IOException;
+
+        /** Releases the view. Called once, after {@link #writeTo} or {@link #makeDurable}, or instead of them. */
         @Override
         void close();
     }

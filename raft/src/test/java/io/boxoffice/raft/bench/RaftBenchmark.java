@@ -228,6 +228,11 @@ public final class RaftBenchmark {
                 }
 
                 @Override
+                public boolean makeDurable() {
+                    return false; // Held in memory: every snapshot is a file.
+                }
+
+                @Override
                 public void close() {
                 }
             };

@@ -92,6 +92,11 @@ public final class KvStateMachine implements StateMachine<byte[]> {
             }
 
             @Override
+            public boolean makeDurable() {
+                return false; // Held in memory: every snapshot is a file.
+            }
+
+            @Override
             public void close() {
             }
         };

@@ -75,6 +75,10 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks, SimFaul
     long transfersCompleted;
     long membershipChangesCommitted;
     long snapshotsTaken;
+    /** Local snapshots (the state synced, no file), by members whose state has storage of its own. */
+    long localSnapshotsTaken;
+    /** Snapshot files written by such members: only ever because a follower needed one. */
+    long snapshotFilesOnDemand;
     long snapshotsInstalledFromLeader;
 
     DriverSimCluster(long seed, int voterCount, Path root) {
@@ -189,6 +193,16 @@ final class DriverSimCluster implements AutoCloseable, SimNetwork.Hooks, SimFaul
             @Override
             public void snapshotTaken(long index, long sizeBytes, long durationNanos) {
                 snapshotsTaken++;
+                if (node.durability != HashKvStateMachine.Durability.SNAPSHOTS_ONLY) {
+                    snapshotFilesOnDemand++;
+                    record(node.id + " wrote snapshot file " + index + " for a follower");
+                }
+            }
+
+            @Override
+            public void localSnapshotTaken(long index, long durationNanos) {
+                snapshotsTaken++;
+                localSnapshotsTaken++;
             }
 
             @Override

@@ -72,6 +72,8 @@ class DriverSimulationTest {
         long first = Long.getLong("driversim.firstSeed", 1L);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicLong seedsWithInstalls = new AtomicLong();
+        AtomicLong seedsWithLocalSnapshots = new AtomicLong();
+        AtomicLong seedsWithFilesOnDemand = new AtomicLong();
         AtomicLong seedsWithCrashesInIo = new AtomicLong();
         AtomicLong readsChecked = new AtomicLong();
         AtomicLong proposalsAcked = new AtomicLong();
@@ -86,6 +88,8 @@ class DriverSimulationTest {
             }
             try (DriverSimCluster cluster = runSeed(seed)) {
                 seedsWithInstalls.addAndGet(cluster.snapshotsInstalledFromLeader > 0 ? 1 : 0);
+                seedsWithLocalSnapshots.addAndGet(cluster.localSnapshotsTaken > 0 ? 1 : 0);
+                seedsWithFilesOnDemand.addAndGet(cluster.snapshotFilesOnDemand > 0 ? 1 : 0);
                 seedsWithCrashesInIo.addAndGet(cluster.crashesInIo > 0 ? 1 : 0);
                 readsChecked.addAndGet(cluster.checker.readsChecked());
                 proposalsAcked.addAndGet(cluster.checker.proposalsAcked());
@@ -104,13 +108,18 @@ class DriverSimulationTest {
             throw new AssertionError(failures.size() + "+ seeds failed; first:", failures.peek());
         }
         System.out.printf("driver simulation: %d seeds in %d ms; %d proposals acknowledged, %d linearizable reads"
-                        + " checked, %d messages checked; %d seeds installed a leader's snapshot, %d crashed inside"
+                        + " checked, %d messages checked; %d seeds installed a leader's snapshot, %d took local"
+                        + " snapshots, %d wrote a snapshot file for a follower on demand, %d crashed inside"
                         + " a write/send/apply; %d pauses, %d transfers, %d membership changes%n", seeds,
                 (System.nanoTime() - startNanos) / 1_000_000, proposalsAcked.get(), readsChecked.get(),
-                messagesChecked.get(), seedsWithInstalls.get(), seedsWithCrashesInIo.get(), pauses.get(),
-                transfers.get(), membershipChanges.get());
+                messagesChecked.get(), seedsWithInstalls.get(), seedsWithLocalSnapshots.get(),
+                seedsWithFilesOnDemand.get(), seedsWithCrashesInIo.get(), pauses.get(), transfers.get(),
+                membershipChanges.get());
         // The paths that matter must be exercised, not just compiled.
         assertThat(seedsWithInstalls.get()).as("seeds that installed a leader's snapshot").isGreaterThan(seeds / 10);
+        assertThat(seedsWithLocalSnapshots.get()).as("seeds that took local snapshots").isGreaterThan(seeds / 4);
+        assertThat(seedsWithFilesOnDemand.get()).as("seeds where a leader holding only a local snapshot wrote its"
+                + " file for a follower").isGreaterThan(seeds / 20);
         assertThat(seedsWithCrashesInIo.get()).as("seeds that crashed inside a write, send or apply")
                 .isGreaterThan(seeds / 2);
         assertThat(readsChecked.get()).as("linearizable reads checked").isGreaterThan(seeds * 5L);
@@ -156,7 +165,8 @@ class DriverSimulationTest {
                 + cluster.checker.appliesChecked() + " applies checked, " + cluster.checker.messagesChecked()
                 + " messages checked, " + cluster.checker.termsWithLeader() + " terms with a leader, " + cluster.crashes
                 + " crashes (" + cluster.crashesInIo + " inside I/O), " + cluster.pauses + " pauses, "
-                + cluster.snapshotsTaken + " snapshots taken, " + cluster.snapshotsInstalledFromLeader
+                + cluster.snapshotsTaken + " snapshots taken (" + cluster.localSnapshotsTaken + " local, "
+                + cluster.snapshotFilesOnDemand + " files on demand), " + cluster.snapshotsInstalledFromLeader
                 + " installed from a leader, " + cluster.transfersCompleted + " transfers, "
                 + cluster.membershipChangesCommitted + " membership changes";
     }

@@ -126,6 +126,17 @@ final class HashKvStateMachine implements StateMachine<HashKvStateMachine.Applie
             }
 
             @Override
+            public boolean makeDurable() {
+                if (durability == Durability.SNAPSHOTS_ONLY) {
+                    return false; // Its snapshots are files: the driver writes one.
+                }
+                if (disk.stateImage.index() < view.index()) {
+                    disk.stateImage = view;
+                }
+                return true;
+            }
+
+            @Override
             public void close() {
             }
         };
