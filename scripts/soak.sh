@@ -195,12 +195,12 @@ echo "time_s,phase,bench_confirmed,bench_errors,bench_conflicts,bench_cancels,be
 state_bookings_confirmed,state_bookings_cancelled,state_holds_expired,hold_expiries_total,\
 rss_kb_node1,rss_kb_node2,rss_kb_node3,hwm_kb_node1,hwm_kb_node2,hwm_kb_node3,term_node1,term_node2,term_node3,\
 leader_changes_node1,leader_changes_node2,leader_changes_node3,snapshots_taken,snapshots_installed,\
-driver_loop_max_ms,nodes_alive" >"$CSV"
+driver_loop_max_ms,nodes_alive,snapshots_local" >"$CSV"
 
 T0=$SECONDS
 LAST_LINE=""
 sample() {
-  local i node text leader="" alive=0 taken=0 installed=0 loop_ms=0 expiries=0 leader_text=""
+  local i node text leader="" alive=0 taken=0 installed=0 local_snapshots=0 loop_ms=0 expiries=0 leader_text=""
   local rss=() hwm=() term=() changes=()
   for i in 1 2 3; do
     node=node$i
@@ -215,6 +215,7 @@ sample() {
     changes+=("$(as_int "$(metric "$text" boxoffice_raft_leader_changes_total)")")
     taken=$(awk -v a="$taken" -v b="$(metric "$text" boxoffice_raft_snapshots_total 'kind="taken"')" 'BEGIN {printf "%.0f", a + b}')
     installed=$(awk -v a="$installed" -v b="$(metric "$text" boxoffice_raft_snapshots_total 'kind="installed"')" 'BEGIN {printf "%.0f", a + b}')
+    local_snapshots=$(awk -v a="$local_snapshots" -v b="$(metric "$text" boxoffice_raft_snapshots_total 'kind="local"')" 'BEGIN {printf "%.0f", a + b}')
     loop_ms=$(awk -v a="$loop_ms" -v b="$(metric "$text" boxoffice_raft_driver_loop_seconds_max)" 'BEGIN {b *= 1000; printf "%.1f", (b > a ? b : a)}')
     expiries=$(awk -v a="$expiries" -v b="$(metric "$text" boxoffice_hold_expiries_total)" 'BEGIN {printf "%.0f", a + b}')
     if [ "$(as_int "$(metric "$text" boxoffice_raft_role 'role="leader"')")" = 1 ]; then
@@ -233,10 +234,10 @@ sample() {
   local now=$((SECONDS - T0))
   echo "$now,${phase:-setup},${confirmed:-0},${errors:-0},${conflicts:-0},${cancels:-0},${abandoned:-0},${leader:-none},\
 $state_confirmed,$state_cancelled,$state_expired,$expiries,${rss[0]},${rss[1]},${rss[2]},${hwm[0]},${hwm[1]},${hwm[2]},\
-${term[0]},${term[1]},${term[2]},${changes[0]},${changes[1]},${changes[2]},$taken,$installed,$loop_ms,$alive" >>"$CSV"
-  LAST_LINE=$(printf '%6ss %-8s bookings %9s  errors %s  RSS MB %s/%s/%s  terms %s/%s/%s  snapshots %s  loop max %s ms  leader %s' \
+${term[0]},${term[1]},${term[2]},${changes[0]},${changes[1]},${changes[2]},$taken,$installed,$loop_ms,$alive,$local_snapshots" >>"$CSV"
+  LAST_LINE=$(printf '%6ss %-8s bookings %9s  errors %s  RSS MB %s/%s/%s  terms %s/%s/%s  snapshots %s local, %s files  loop max %s ms  leader %s' \
     "$now" "${phase:-setup}" "${confirmed:-0}" "${errors:-0}" "$(( ${rss[0]:-0} / 1024 ))" "$(( ${rss[1]:-0} / 1024 ))" \
-    "$(( ${rss[2]:-0} / 1024 ))" "${term[0]:--}" "${term[1]:--}" "${term[2]:--}" "$taken" "$loop_ms" "${leader:-none}")
+    "$(( ${rss[2]:-0} / 1024 ))" "${term[0]:--}" "${term[1]:--}" "${term[2]:--}" "$local_snapshots" "$taken" "$loop_ms" "${leader:-none}")
   echo "$LAST_LINE"
   ALIVE=$alive
 }
@@ -343,6 +344,7 @@ awk -F, -v baseline="$BASELINE_ROW" -v final="$FINAL_ROW" -v target_at="$RSS_TAR
     }
     confirmed = f[col["bench_confirmed"]] + 0; errors = f[col["bench_errors"]] + 0
     taken = f[col["snapshots_taken"]] - b[col["snapshots_taken"]]
+    local_taken = f[col["snapshots_local"]] - b[col["snapshots_local"]]
     installed = f[col["snapshots_installed"]] - b[col["snapshots_installed"]]
     expiries = f[col["hold_expiries_total"]] - b[col["hold_expiries_total"]]
     state_expired = last_expired - b[col["state_holds_expired"]]
@@ -363,7 +365,7 @@ awk -F, -v baseline="$BASELINE_ROW" -v final="$FINAL_ROW" -v target_at="$RSS_TAR
     changes_bad = term_changes != 0 || leaders_elected != 0
     printf "- leader changes during the run (leaders elected, node logs): %d; terms gained: %d (%s); elections started: %d\n", leaders_elected, term_changes, terms, elections
     printf "- election timeouts on a node, each starting a pre-vote (node logs): %d; boxoffice_raft_leader_changes_total grew by %s (it also counts a follower'\''s moments without a known leader, as during a pre-vote that finds the leader alive)\n", pre_votes, changes_text
-    printf "- snapshots taken: %d, installed: %d; longest driver-loop iteration: %.1f ms\n", taken, installed, loop_max
+    printf "- snapshots: %d local (state synced, log compacted), %d files written (for followers), %d installed; longest driver-loop iteration: %.1f ms\n", local_taken, taken, installed, loop_max
     printf "- errors: %d (bench exit %d); cancels: %d; holds abandoned: %d; hold expiries (leader sweeps): %d, expired hold records: %d\n", errors, bench_rc, f[col["bench_cancels"]], f[col["bench_holds_abandoned"]], expiries, state_expired
     printf "- nodes alive at the end: %d of 3; state and log on disk at the end: %s MB\n", alive, data_mb
     print ""
@@ -378,7 +380,7 @@ awk -F, -v baseline="$BASELINE_ROW" -v final="$FINAL_ROW" -v target_at="$RSS_TAR
     print ""
     print "Row for docs/BENCHMARKS.md (Soak):"
     print ""
-    printf "| %s | %s | %s%s | %d | %d s | %.0f | %s | %s | %s | %d (+%d terms, %d pre-votes) | %d / %d | %.0f ms | %d | %d | %d |\n", date, machine, load, forced ? " — FORCED, NOT EVIDENCE" : "", confirmed, wall, per_second, at_target_seen ? at : "not reached", end_rss, peak, leaders_elected, term_changes, pre_votes, taken, installed, loop_max, errors, f[col["bench_cancels"]], expiries
+    printf "| %s | %s | %s%s | %d | %d s | %.0f | %s | %s | %s | %d (+%d terms, %d pre-votes) | %d local + %d files / %d | %.0f ms | %d | %d | %d |\n", date, machine, load, forced ? " — FORCED, NOT EVIDENCE" : "", confirmed, wall, per_second, at_target_seen ? at : "not reached", end_rss, peak, leaders_elected, term_changes, pre_votes, local_taken, taken, installed, loop_max, errors, f[col["bench_cancels"]], expiries
     exit failed
   }' "$CSV" | tee "$OUT/summary.md"
 RESULT=${PIPESTATUS[0]}

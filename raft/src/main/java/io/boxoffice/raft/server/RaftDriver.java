@@ -122,6 +122,9 @@ final class RaftDriver {
     private final long slowLoopNanos;
     private long lastSlowLoopReportNanos;
     private int slowLoopsSinceReport;
+    /** The longest slow loop not reported yet, and where its time went; null when none is waiting. */
+    private String longestSlowLoop;
+    private long longestSlowLoopNanos;
     static final long SLOW_LOOP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private SoftState lastSoftState;
     /** When this node last won an election, while its first entry of that term is not applied yet; else -1. */
@@ -216,7 +219,11 @@ final class RaftDriver {
         long loopNanos = clock.getAsLong() - nowNanos;
         observer.loopIteration(loopNanos);
         if (loopNanos >= slowLoopNanos) {
-            reportSlowLoop(nowNanos, loopNanos);
+            recordSlowLoop(nowNanos, loopNanos);
+        }
+        if (longestSlowLoop != null && (lastSlowLoopReportNanos == 0
+                || clock.getAsLong() - lastSlowLoopReportNanos >= SLOW_LOOP_LOG_INTERVAL_NANOS)) {
+            reportSlowLoops();
         }
         return !inbox.isEmpty() || !requests.isEmpty() || !completions.isEmpty() || node.hasReady();
     }
@@ -237,26 +244,34 @@ final class RaftDriver {
     }
 
     /**
-     * Where a slow loop spent its time, logged at most every {@link #SLOW_LOOP_LOG_INTERVAL_NANOS} (as etcd warns
-     * "apply request took too long"): a loop longer than half an election timeout delays heartbeats enough to
-     * start elections, and this says whether the disk, the state machine or the peers' inbox was the cause.
+     * Where slow loops spent their time, as etcd warns "apply request took too long": a loop longer than half an
+     * election timeout delays heartbeats enough to start elections, and this says whether the disk, the state
+     * machine or the peers' inbox was the cause. At most one line every {@link #SLOW_LOOP_LOG_INTERVAL_NANOS}, for
+     * the longest loop of that window (the first of a window hid the stall that cost a leadership in the soak).
      */
-    private void reportSlowLoop(long startNanos, long loopNanos) {
+    private void recordSlowLoop(long startNanos, long loopNanos) {
         slowLoopsSinceReport++;
-        if (clock.getAsLong() - lastSlowLoopReportNanos < SLOW_LOOP_LOG_INTERVAL_NANOS && lastSlowLoopReportNanos != 0) {
+        if (longestSlowLoop != null && loopNanos <= longestSlowLoopNanos) {
             return;
         }
-        LOG.warnf("%s: a driver loop took %d ms (%d such loops since the last report): messages, requests and "
-                        + "ticks %d ms; persist %d ms (%d entries, fsync); send %d ms (%d messages); apply %d ms "
-                        + "(%d entries); the rest %d ms", node.id(), TimeUnit.NANOSECONDS.toMillis(loopNanos),
-                slowLoopsSinceReport, TimeUnit.NANOSECONDS.toMillis(phases.stepped - startNanos),
+        longestSlowLoopNanos = loopNanos;
+        longestSlowLoop = String.format("%d ms: messages, requests and ticks %d ms; persist %d ms (%d entries, fsync);"
+                        + " send %d ms (%d messages); apply %d ms (%d entries); the rest %d ms",
+                TimeUnit.NANOSECONDS.toMillis(loopNanos), TimeUnit.NANOSECONDS.toMillis(phases.stepped - startNanos),
                 TimeUnit.NANOSECONDS.toMillis(phases.persistNanos), phases.persistedEntries,
                 TimeUnit.NANOSECONDS.toMillis(phases.sendNanos), phases.messages,
                 TimeUnit.NANOSECONDS.toMillis(phases.applyNanos), phases.appliedEntries,
                 TimeUnit.NANOSECONDS.toMillis(loopNanos - (phases.stepped - startNanos) - phases.persistNanos
                         - phases.sendNanos - phases.applyNanos));
+    }
+
+    private void reportSlowLoops() {
+        LOG.warnf("%s: %d driver loop(s) over %d ms since the last report; the longest took %s", node.id(),
+                slowLoopsSinceReport, TimeUnit.NANOSECONDS.toMillis(slowLoopNanos), longestSlowLoop);
         lastSlowLoopReportNanos = clock.getAsLong();
         slowLoopsSinceReport = 0;
+        longestSlowLoop = null;
+        longestSlowLoopNanos = 0;
     }
 
     /** Time spent in each phase of the current loop. */
@@ -649,6 +664,9 @@ final class RaftDriver {
             return;
         }
         SnapshotMeta latest = node.latestSnapshot();
+        if (snapshotFileWanted && node.role() != Role.LEADER) {
+            snapshotFileWanted = false; // Lost leadership meanwhile: the new leader serves the follower.
+        }
         if (snapshotFileWanted) {
             boolean unchanged = latest != null && latest.index() == appliedIndex;
             startSnapshot(unchanged ? latest : new SnapshotMeta(appliedIndex, node.termAt(appliedIndex),

@@ -21,10 +21,11 @@ import java.util.Objects;
  *                              fewer than this catches up from the log instead of copying a whole snapshot
  * @param transferTimeoutMillis how long a leadership transfer may take before it fails
  * @param randomSeed            seed of the election-timeout randomness handed to the core
- * @param snapshotMinLogRatio   a snapshot also waits until the entries applied since the last one hold at
- *                              least this many times that snapshot's size in bytes: writing snapshots then
- *                              costs at most 1/ratio of the log's own writes (a full copy every few thousand
- *                              entries does not scale); 0 turns this off
+ * @param snapshotMinLogRatio   after a snapshot file (a state held in memory; local snapshots do not count), the
+ *                              next snapshot also waits until the entries applied since hold at least this many
+ *                              times that file's size in bytes: writing snapshot files then costs at most 1/ratio
+ *                              of the log's own writes (a full copy every few thousand entries does not scale);
+ *                              0 turns this off
  * @param snapshotMaxLogBytes   ...but never beyond this many bytes of entries since the last snapshot: the core
  *                              holds the log after its start in memory, so this bounds that memory
  */

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
  * Deterministic simulation of whole clusters whose members run the real {@code RaftServer} recovery and the real
  * {@code RaftDriver} loop (not a re-implementation of it), one seed per run. A chaos phase (message loss, duplication,
  * delay and reordering, partitions, one-way cuts, crashes between steps and inside writes, sends and applies, restarts,
- * pauses, leadership transfers, membership changes, snapshots taken every few entries and copied chunk by chunk from
- * real files) is followed by a healed phase that must elect a leader, acknowledge a new write, bring every member to
+ * pauses, leadership transfers, membership changes, snapshots taken every few entries — local ones by members whose
+ * state has storage of its own, files by the others and by a leader whose follower must copy one — and copied chunk by
+ * chunk from real files) is followed by a healed phase that must elect a leader, acknowledge a new write, bring every member to
  * it and answer a linearizable read within a bound. {@link DriverSimChecker} lists what is checked after every step.
  *
  * <p>{@code -Ddriversim.seeds=N} runs N seeds (default {@value #DEFAULT_SEEDS}), {@code -Ddriversim.firstSeed=F}
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 class DriverSimulationTest {
 
-    static final int DEFAULT_SEEDS = 300;
+    static final int DEFAULT_SEEDS = 2000;
     static final long CHAOS_MILLIS = 5_000;
     static final long HEAL_BOUND_MILLIS = 4_000;
     private static final List<String> QUIETED_LOGGERS = List.of("io.boxoffice.raft.server", "io.boxoffice.raft.storage");
