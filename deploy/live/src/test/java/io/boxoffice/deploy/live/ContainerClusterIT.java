@@ -408,15 +408,19 @@ class ContainerClusterIT {
         return leader;
     }
 
-    /** The leader a member of {@code askable} reports and confirms itself, unless it is {@code excluded}; null if none. */
+    /**
+     * The pod of the leader a member of {@code askable} reports and confirms itself, unless it is the pod
+     * {@code excluded}; null if none. Pods, not member ids: a pod that joined after the others had formed the cluster
+     * (a slow start on a busy machine) runs as member "{@code <pod>~<volume generation>}".
+     */
     private String leaderSeenBy(List<String> askable, String excluded) {
         for (String pod : askable) {
             try {
                 ClusterStatus status = clients.get(pod).clusterStatus(admin);
                 String leader = status.getLeaderId();
-                if (!leader.isEmpty() && !leader.equals(excluded) && status.getNodesList().stream()
+                if (!leader.isEmpty() && !podOf(leader).equals(excluded) && status.getNodesList().stream()
                         .anyMatch(n -> n.getId().equals(leader) && n.getRole() == NodeRole.NODE_ROLE_LEADER)) {
-                    return leader;
+                    return podOf(leader);
                 }
             } catch (StatusRuntimeException e) {
                 // Not reachable or electing: ask the next one.
@@ -434,9 +438,15 @@ class ContainerClusterIT {
         return PODS.stream().filter(routable::contains).toList();
     }
 
-    private static NodeStatus member(ClusterStatus status, String id) {
-        return status.getNodesList().stream().filter(node -> node.getId().equals(id)).findFirst()
-                .orElseThrow(() -> new AssertionError(id + " is not in the configuration: " + status));
+    /** The member that runs in {@code pod} (its id is the pod's name, or "{@code <pod>~<generation>}"). */
+    private static NodeStatus member(ClusterStatus status, String pod) {
+        return status.getNodesList().stream().filter(node -> podOf(node.getId()).equals(pod)).findFirst()
+                .orElseThrow(() -> new AssertionError(pod + " is not in the configuration: " + status));
+    }
+
+    private static String podOf(String memberId) {
+        int generation = memberId.indexOf('~');
+        return generation < 0 ? memberId : memberId.substring(0, generation);
     }
 
     private static String dnsName(String pod) {
