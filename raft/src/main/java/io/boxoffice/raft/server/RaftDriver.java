@@ -51,7 +51,7 @@ import org.jboss.logging.Logger;
  * snapshot is taken on the snapshot executor, and the log is compacted when the driver hears it is durable. A
  * state with storage of its own is snapshotted locally by a sync of that storage (no copy, as etcd does); a
  * snapshot <em>file</em> of the whole state is written only when a follower needs one (see
- * {@link #noteSnapshotOffers}) or when the state lives in memory. A follower copies a leader's snapshot on the
+ * {@link #snapshotFileNeeded}) or when the state lives in memory. A follower copies a leader's snapshot on the
  * transport's fetch thread and installs it here once verified.
  *
  * <p>Time comes from the injected clock and background work from the injected executor, so a simulator can
