@@ -39,11 +39,14 @@ final class RaftLog {
             throw new IllegalStateException("recovered commit index " + commitIndex + " beyond last index "
                     + lastIndex() + ": storage lost synced entries");
         }
-        this.commitIndex = Math.max(commitIndex, startIndex);
-        if (appliedIndex > this.commitIndex) {
+        // The commit index is written without a sync when nothing else changed (Ready#mustSync), so a crash can
+        // lose its last moves. Everything the state machine applied was committed, and was synced into this log
+        // before it was applied: the state's index is a commit index this node knew (§5.4.2: never overwritten).
+        if (appliedIndex > lastIndex()) {
             throw new IllegalStateException("the state machine applied up to " + appliedIndex
-                    + " but the log commits only up to " + this.commitIndex + ": state and log do not belong together");
+                    + " but the log holds entries only up to " + lastIndex() + ": state and log do not belong together");
         }
+        this.commitIndex = Math.max(Math.max(commitIndex, startIndex), appliedIndex);
         this.appliedIndex = Math.max(appliedIndex, startIndex);
     }
 

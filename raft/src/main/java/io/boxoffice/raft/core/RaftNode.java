@@ -1121,16 +1121,21 @@ public final class RaftNode {
         assertNoReadyInFlight();
         startReadRound();
         HardState hardState = currentHardState();
+        List<Entry> entriesToPersist = log.unpersistedEntries();
+        boolean mustSync = !entriesToPersist.isEmpty() || snapshotToInstall != null
+                || hardState.term() != lastPersistedHardState.term()
+                || !Objects.equals(hardState.votedFor(), lastPersistedHardState.votedFor());
         Ready ready = new Ready(
                 hardState.equals(lastPersistedHardState) ? null : hardState,
-                log.unpersistedEntries(),
+                entriesToPersist,
                 snapshotToInstall,
                 snapshotToFetch,
                 List.copyOf(outbox),
                 log.committedUnapplied(MAX_APPLY_ENTRIES_PER_READY, MAX_APPLY_BYTES_PER_READY),
                 List.copyOf(readStates),
                 List.copyOf(failedReads),
-                new SoftState(role, currentTerm, leaderId));
+                new SoftState(role, currentTerm, leaderId),
+                mustSync);
         outbox.clear();
         readStates.clear();
         failedReads.clear();

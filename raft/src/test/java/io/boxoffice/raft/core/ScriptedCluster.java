@@ -20,6 +20,8 @@ final class ScriptedCluster {
     /** Snapshot copies the nodes asked for, by node id; the test decides how each ends. */
     final Map<String, List<SnapshotFetch>> fetches = new LinkedHashMap<>();
     final Map<String, List<SnapshotMeta>> installed = new LinkedHashMap<>();
+    /** Every Ready each node handed out, in order. */
+    final Map<String, List<Ready>> readies = new LinkedHashMap<>();
     Predicate<Message> drop = m -> false;
 
     static RaftConfig config(String id) {
@@ -69,6 +71,7 @@ final class ScriptedCluster {
         applied.put(id, new ArrayList<>());
         fetches.put(id, new ArrayList<>());
         installed.put(id, new ArrayList<>());
+        readies.put(id, new ArrayList<>());
         return node;
     }
 
@@ -82,6 +85,7 @@ final class ScriptedCluster {
             RaftNode node = e.getValue();
             for (int i = 0; i < 100 && node.hasReady(); i++) {
                 Ready ready = node.ready();
+                readies.get(e.getKey()).add(ready);
                 inFlight.addAll(ready.messages());
                 applied.get(e.getKey()).addAll(ready.committedEntries());
                 readStates.addAll(ready.readStates());

@@ -89,16 +89,18 @@ class DriverSimCheckerTest {
     }
 
     @Test
-    void when_an_entry_is_applied_before_its_commit_is_durable_then_the_check_fails() {
+    void when_an_entry_is_applied_before_it_is_durable_here_then_the_check_fails() {
         Entry entry = command(1, 3, "k=1");
-        for (String id : List.of("n1", "n2", "n3")) {
+        for (String id : List.of("n2", "n3")) {
             persist(id, new HardState(3, "n1", 0), entry);
         }
+        persist("n1", new HardState(3, "n1", 0));
 
         assertThatThrownBy(() -> checker.beforeApply("n1", 1, entry.data()))
-                .hasMessageContaining("while its durable commit index is 0");
+                .hasMessageContaining("which its log store does not durably hold");
 
-        persist("n1", new HardState(3, "n1", 1));
+        // Once the entry is durable here, the durable commit index may lag: it is written without a sync.
+        persist("n1", null, entry);
         assertThatCode(() -> checker.beforeApply("n1", 1, entry.data())).doesNotThrowAnyException();
     }
 
