@@ -57,7 +57,7 @@ public class CommandGateway {
                     thread.setDaemon(true);
                     return thread;
                 });
-        batcher = new ProposalBatcher("boxoffice-proposal-batcher", configuration.limits().maxRequestsInFlight(),
+        batcher = new ProposalBatcher(configuration.limits().maxRequestsInFlight(),
                 configuration.raft().maxCommandsPerEntry(), configuration.raft().maxCommandBytes(),
                 bytes -> node.propose(bytes));
     }
@@ -166,6 +166,32 @@ public class CommandGateway {
                     }
                     return value;
                 }, completions);
+    }
+
+    /**
+     * Runs {@code query} on this node's applied state ({@link ReadConsistency#STALE}: no round) on {@code executor},
+     * and completes there, so the caller's next step (a payment authorization, say) runs on that same thread: one
+     * hand-off instead of one to the driver, one back to {@link #completions()} and one to the caller's executor.
+     * A full {@code executor} fails the read with {@link Overloaded}.
+     */
+    public <T> CompletableFuture<T> readStaleOn(Supplier<T> query, java.util.concurrent.Executor executor) {
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(new Overloaded("node " + node.nodeId()
+                    + " is serving too many requests; retry shortly"));
+        }
+        CompletableFuture<T> read;
+        try {
+            read = CompletableFuture.supplyAsync(() -> node.read(query, ReadConsistency.STALE), executor)
+                    // Served on this thread unless the server has not started (then the driver completes it).
+                    .thenCompose(served -> served.isDone() ? served : served.thenApplyAsync(value -> value, executor));
+        } catch (Overloaded | java.util.concurrent.RejectedExecutionException full) {
+            inFlight.release();
+            return CompletableFuture.failedFuture(full);
+        }
+        return read.whenComplete((value, failure) -> {
+            inFlight.release();
+            metrics.read("stale", failure == null ? "ok" : outcomeOf(failure));
+        });
     }
 
     /** The executor completions run on, for callers chaining further asynchronous steps. */

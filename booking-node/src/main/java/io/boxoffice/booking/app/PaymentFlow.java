@@ -29,7 +29,6 @@ import io.boxoffice.proto.v1.Booking;
 import io.boxoffice.proto.v1.ConfirmHoldRequest;
 import io.boxoffice.proto.v1.PaymentDetails;
 import io.boxoffice.raft.errors.NotLeaderException;
-import io.boxoffice.raft.server.ReadConsistency;
 import io.grpc.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -52,7 +51,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>The gateway call (a network call at a real provider) runs on its own bounded pool, {@code
  * boxoffice.limits.payment-threads} threads and {@code boxoffice.limits.max-payment-queue} waiting; a full
  * queue answers RESOURCE_EXHAUSTED, and a slow provider never holds up the threads that complete other
- * requests.
+ * requests. The local read before it runs on the same pool thread (under the state lock, between two applied
+ * batches), and so does the proposal: one thread hand-off from the request to the Raft driver.
  */
 @ApplicationScoped
 public class PaymentFlow {
@@ -106,9 +106,9 @@ public class PaymentFlow {
                 request.toBuilder().clearIdempotencyKey().clearPayment().build());
         SeatSelection selection = CommandMapper.selection(request.getSeatIdsList(), request.hasBestAvailable(),
                 request.getBestAvailable());
-        return gateway.read(() -> prepareBooking(caller.userId(), key, fingerprint, request.getShowId(), selection),
-                        ReadConsistency.STALE)
-                .thenComposeAsync(prepared -> {
+        return gateway.readStaleOn(() -> prepareBooking(caller.userId(), key, fingerprint, request.getShowId(),
+                        selection), gatewayCalls)
+                .thenCompose(prepared -> {
                     if (prepared.remembered() != null) {
                         return CompletableFuture.completedFuture(booking(prepared.remembered()));
                     }
@@ -117,7 +117,7 @@ public class PaymentFlow {
                             .setAuthorization(authorization).build();
                     return settle(gateway.submit(stamper.forCaller(caller, key, fingerprint).setBookSeats(command)
                             .build(), true), authorization);
-                }, gatewayCalls);
+                });
     }
 
     public CompletableFuture<Booking> confirm(Caller caller, ConfirmHoldRequest request) {
@@ -125,9 +125,9 @@ public class PaymentFlow {
         String key = request.getIdempotencyKey();
         ByteString fingerprint = CommandStamper.fingerprint("ConfirmHold",
                 request.toBuilder().clearIdempotencyKey().clearPayment().build());
-        return gateway.read(() -> prepareConfirmation(caller, key, fingerprint, request.getHoldId()),
-                        ReadConsistency.STALE)
-                .thenComposeAsync(prepared -> {
+        return gateway.readStaleOn(() -> prepareConfirmation(caller, key, fingerprint, request.getHoldId()),
+                        gatewayCalls)
+                .thenCompose(prepared -> {
                     if (prepared.remembered() != null) {
                         return CompletableFuture.completedFuture(booking(prepared.remembered()));
                     }
@@ -136,7 +136,7 @@ public class PaymentFlow {
                             .setAuthorization(authorization).build();
                     return settle(gateway.submit(stamper.forCaller(caller, key, fingerprint).setConfirmHold(command)
                             .build(), true), authorization);
-                }, gatewayCalls);
+                });
     }
 
     /** Writes are the leader's: a follower hands the request on before any card is touched. */
@@ -146,7 +146,7 @@ public class PaymentFlow {
         }
     }
 
-    // ---------------------------------------------------------------- on the driver thread (local reads)
+    // ---------------------------------------------------------------- local reads (under the state lock)
 
     private Prepared prepareBooking(String userId, String key, ByteString fingerprint, String showId,
                                     SeatSelection selection) {

@@ -30,7 +30,7 @@ class ProposalBatcherTest {
     }
 
     private ProposalBatcher batcher(int queueCapacity, int maxCommands, int maxBytes) {
-        batcher = new ProposalBatcher("test-batcher", queueCapacity, maxCommands, maxBytes, bytes -> {
+        batcher = new ProposalBatcher(queueCapacity, maxCommands, maxBytes, bytes -> {
             CompletableFuture<List<CommandOutcome>> result = new CompletableFuture<>();
             try {
                 proposed.add(new Proposed(CommandBatch.parseFrom(bytes), result));
@@ -59,37 +59,20 @@ class ProposalBatcherTest {
     }
 
     @Test
-    void a_lone_command_is_proposed_at_once_and_those_queued_meanwhile_share_the_next_entry_in_order()
-            throws Exception {
+    void a_lone_command_is_proposed_at_once_on_the_callers_thread_and_gets_its_own_outcome() throws Exception {
         batcher(100, 256, 65_536);
-        CompletableFuture<CommandOutcome> first = batcher.submit(command("a"));
-        Proposed alone = proposed.poll(5, TimeUnit.SECONDS);
-        assertThat(alone.entry().getCommandsList()).extracting(Command::getIdempotencyKey).containsExactly("a");
-
-        // While "a" is being proposed nothing else can go: the next three queue up ... (the batcher thread may
-        // already have taken "b" before "c" and "d" arrive, so wait until it proposed them all.)
-        List<CompletableFuture<CommandOutcome>> later = new ArrayList<>();
-        for (String key : List.of("b", "c", "d")) {
-            later.add(batcher.submit(command(key)));
+        List<CompletableFuture<CommandOutcome>> outcomes = new ArrayList<>();
+        for (String key : List.of("a", "b", "c")) {
+            outcomes.add(batcher.submit(command(key)));
+            // Nobody else is proposing: submit() itself proposed it, alone, before it returned.
+            assertThat(proposed).hasSize(1);
+            Proposed alone = proposed.poll();
+            assertThat(alone.entry().getCommandsList()).extracting(Command::getIdempotencyKey).containsExactly(key);
+            alone.result().complete(List.of(refused(key)));
         }
-        List<String> keys = new ArrayList<>();
-        List<Proposed> entries = new ArrayList<>();
-        while (keys.size() < 3) {
-            Proposed next = proposed.poll(5, TimeUnit.SECONDS);
-            entries.add(next);
-            next.entry().getCommandsList().forEach(c -> keys.add(c.getIdempotencyKey()));
-        }
-        assertThat(keys).containsExactly("b", "c", "d");
-
-        alone.result().complete(List.of(refused("a")));
-        for (Proposed entry : entries) {
-            entry.result().complete(entry.entry().getCommandsList().stream()
-                    .map(c -> refused(c.getIdempotencyKey())).toList());
-        }
-        assertThat(first.get(5, TimeUnit.SECONDS).rejection().getMessage()).isEqualTo("a");
         for (int i = 0; i < 3; i++) {
-            assertThat(later.get(i).get(5, TimeUnit.SECONDS).rejection().getMessage())
-                    .as("each command gets its own outcome").isEqualTo(List.of("b", "c", "d").get(i));
+            assertThat(outcomes.get(i).get(5, TimeUnit.SECONDS).rejection().getMessage())
+                    .as("each command gets its own outcome").isEqualTo(List.of("a", "b", "c").get(i));
         }
     }
 
@@ -98,7 +81,7 @@ class ProposalBatcherTest {
         // The propose function blocks until released, so commands pile up behind the first entry.
         CompletableFuture<Void> release = new CompletableFuture<>();
         List<CommandBatch> entries = new CopyOnWriteArrayList<>();
-        batcher = new ProposalBatcher("test-batcher", 100, 4, 65_536, bytes -> {
+        batcher = new ProposalBatcher(100, 4, 65_536, bytes -> {
             release.join();
             try {
                 entries.add(CommandBatch.parseFrom(bytes));
@@ -109,11 +92,17 @@ class ProposalBatcherTest {
             result.completeExceptionally(new NotLeaderException("n1", "n2"));
             return result;
         });
+        // k0's caller proposes it and stays inside the proposal; the others only queue and return at once.
+        CompletableFuture<CompletableFuture<CommandOutcome>> first = CompletableFuture.supplyAsync(
+                () -> batcher.submit(command("k0")));
+        waitUntil(() -> release.getNumberOfDependents() > 0);
         List<CompletableFuture<CommandOutcome>> outcomes = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
+        for (int i = 1; i < 7; i++) {
             outcomes.add(batcher.submit(command("k" + i)));
         }
+        assertThat(entries).isEmpty();
         release.complete(null);
+        outcomes.add(0, first.get(5, TimeUnit.SECONDS));
         for (CompletableFuture<CommandOutcome> outcome : outcomes) {
             assertThatThrownBy(() -> outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(NotLeaderException.class);
@@ -128,7 +117,7 @@ class ProposalBatcherTest {
     void a_full_queue_or_an_oversized_command_is_refused_at_once() throws Exception {
         CompletableFuture<Void> release = new CompletableFuture<>();
         LinkedBlockingQueue<Integer> proposedSizes = new LinkedBlockingQueue<>();
-        batcher = new ProposalBatcher("test-batcher", 2, 256, 200, bytes -> {
+        batcher = new ProposalBatcher(2, 256, 200, bytes -> {
             try {
                 proposedSizes.add(CommandBatch.parseFrom(bytes).getCommandsCount());
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
@@ -143,14 +132,27 @@ class ProposalBatcherTest {
 
         // The first command goes out alone (nothing else is queued yet) and its proposal blocks: from then on the
         // batcher takes nothing, so the queue of 2 fills and the next command is refused at once.
-        CompletableFuture<CommandOutcome> inProgress = batcher.submit(command("q0"));
+        // q0's caller proposes it alone (nothing else is queued yet) and its proposal blocks: meanwhile nobody takes
+        // from the queue, so the queue of 2 fills and the next command is refused at once.
+        CompletableFuture<CompletableFuture<CommandOutcome>> proposing = CompletableFuture.supplyAsync(
+                () -> batcher.submit(command("q0")));
         assertThat(proposedSizes.poll(5, TimeUnit.SECONDS)).as("q0 proposed alone").isEqualTo(1);
         CompletableFuture<CommandOutcome> queuedFirst = batcher.submit(command("q1"));
         CompletableFuture<CommandOutcome> queuedSecond = batcher.submit(command("q2"));
         CompletableFuture<CommandOutcome> refused = batcher.submit(command("q3"));
-        assertThat(List.of(inProgress, queuedFirst, queuedSecond)).noneMatch(CompletableFuture::isDone);
+        assertThat(List.of(proposing, queuedFirst, queuedSecond)).noneMatch(CompletableFuture::isDone);
         assertThat(refused).as("the queue holds 2 behind the entry in progress").isCompletedExceptionally();
         assertThatThrownBy(refused::join).hasCauseInstanceOf(Overloaded.class);
         release.complete(null);
+        proposing.get(5, TimeUnit.SECONDS);
+        assertThat(proposedSizes.poll(5, TimeUnit.SECONDS)).as("q1 and q2 share the next entry").isEqualTo(2);
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(deadline);
+            Thread.sleep(1);
+        }
     }
 }

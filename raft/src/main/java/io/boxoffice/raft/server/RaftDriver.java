@@ -71,6 +71,7 @@ final class RaftDriver {
     private final LogStore store;
     private final SnapshotStore snapshots;
     private final StateMachine<?> stateMachine;
+    private final java.util.concurrent.locks.ReentrantLock stateLock;
     private final Transport transport;
     private final ArrayBlockingQueue<Message> inbox;
     private final ArrayBlockingQueue<ClientRequest> requests;
@@ -137,8 +138,13 @@ final class RaftDriver {
     }
 
     /** What the driver works with besides its queues; see {@link RaftServer}. */
+    /**
+     * @param stateLock held by whoever touches the state machine: this driver while it restores, applies, captures or
+     *                  serves a read, and {@link RaftServer#read} while it serves a stale read on the caller's thread
+     */
     record Collaborators(LogStore store, SnapshotStore snapshots, StateMachine<?> stateMachine, Transport transport,
-                         RaftObserver observer, LongSupplier clock, Executor snapshotExecutor, Runnable wakeUp) {
+                         RaftObserver observer, LongSupplier clock, Executor snapshotExecutor, Runnable wakeUp,
+                         java.util.concurrent.locks.ReentrantLock stateLock) {
     }
 
     RaftDriver(RaftServerConfig config, RaftNode node, Collaborators with, ArrayBlockingQueue<Message> inbox,
@@ -150,6 +156,7 @@ final class RaftDriver {
         this.store = with.store();
         this.snapshots = with.snapshots();
         this.stateMachine = with.stateMachine();
+        this.stateLock = with.stateLock();
         this.transport = with.transport();
         this.observer = with.observer();
         this.clock = with.clock();
@@ -392,7 +399,12 @@ final class RaftDriver {
 
     private void startRead(ClientRequest.Read<?> read) {
         if (read.consistency() == ReadConsistency.STALE) {
-            read.serve();
+            stateLock.lock();
+            try {
+                read.serve();
+            } finally {
+                stateLock.unlock();
+            }
             return;
         }
         long readId = reads.register(read);
@@ -453,7 +465,9 @@ final class RaftDriver {
         }
         long persistStart = clock.getAsLong();
         if (ready.needsPersist()) {
-            store.write(new PersistBatch(ready.hardState(), ready.entriesToPersist(), ready.snapshotToInstall(), true));
+            // Synced unless only the commit index moved (Ready#mustSync): that write needs no fsync before apply.
+            store.write(new PersistBatch(ready.hardState(), ready.entriesToPersist(), ready.snapshotToInstall(),
+                    ready.mustSync()));
             observer.logAppended(ready.entriesToPersist().size(), clock.getAsLong() - persistStart);
         }
         long persistNanos = clock.getAsLong() - persistStart;
@@ -461,6 +475,39 @@ final class RaftDriver {
             sendNanos = send(ready);
         }
         long applyStart = clock.getAsLong();
+        int appliedCount;
+        stateLock.lock();
+        try {
+            appliedCount = restoreAndApply(ready, applyStart);
+            // Under the same lock: a read is served on the state it waited for, before the next apply.
+            for (ReadState state : ready.readStates()) {
+                reads.confirmed(state);
+            }
+            for (long readId : ready.failedReads()) {
+                reads.failed(readId, new NotLeaderException(node.id(), ready.softState().leaderId()));
+            }
+            reads.serveUpTo(appliedIndex);
+        } finally {
+            stateLock.unlock();
+        }
+        long applyEnd = clock.getAsLong();
+        phases.persistNanos += persistNanos;
+        phases.sendNanos += sendNanos;
+        phases.applyNanos += applyEnd - applyStart;
+        phases.persistedEntries += ready.entriesToPersist().size();
+        phases.appliedEntries += appliedCount;
+        phases.messages += ready.messages().size();
+        if (ready.snapshotToFetch() != null) {
+            fetcher.start(ready.snapshotToFetch());
+        }
+        node.advance(ready, appliedIndex);
+        if (!ready.entriesToPersist().isEmpty() && node.role() != Role.LEADER) {
+            proposals.failOverwritten(node::termAt, node.id(), node.leaderId());
+        }
+    }
+
+    /** Restores the Ready's snapshot if any, then applies its committed entries within the loop's budget. */
+    private int restoreAndApply(Ready ready, long applyStart) {
         if (ready.snapshotToInstall() != null) {
             restore(ready.snapshotToInstall());
         }
@@ -479,27 +526,7 @@ final class RaftDriver {
             stateMachine.endBatch(appliedIndex);
             observer.entriesApplied(appliedCount);
         }
-        long applyEnd = clock.getAsLong();
-        phases.persistNanos += persistNanos;
-        phases.sendNanos += sendNanos;
-        phases.applyNanos += applyEnd - applyStart;
-        phases.persistedEntries += ready.entriesToPersist().size();
-        phases.appliedEntries += appliedCount;
-        phases.messages += ready.messages().size();
-        for (ReadState state : ready.readStates()) {
-            reads.confirmed(state);
-        }
-        for (long readId : ready.failedReads()) {
-            reads.failed(readId, new NotLeaderException(node.id(), ready.softState().leaderId()));
-        }
-        reads.serveUpTo(appliedIndex);
-        if (ready.snapshotToFetch() != null) {
-            fetcher.start(ready.snapshotToFetch());
-        }
-        node.advance(ready, appliedIndex);
-        if (!ready.entriesToPersist().isEmpty() && node.role() != Role.LEADER) {
-            proposals.failOverwritten(node::termAt, node.id(), node.leaderId());
-        }
+        return appliedCount;
     }
 
     /**
@@ -705,7 +732,13 @@ final class RaftDriver {
     }
 
     private void startSnapshot(SnapshotMeta meta, boolean toFile) {
-        StateMachine.StateCapture capture = stateMachine.capture();
+        StateMachine.StateCapture capture;
+        stateLock.lock();
+        try {
+            capture = stateMachine.capture();
+        } finally {
+            stateLock.unlock();
+        }
         if (capture.index() != meta.index()) {
             capture.close();
             throw new IllegalStateException("the state machine captured index " + capture.index()

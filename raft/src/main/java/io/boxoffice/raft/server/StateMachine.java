@@ -6,9 +6,11 @@ import java.io.InputStream;
 /**
  * The replicated application. Raft feeds it committed commands in log order.
  *
- * <p>Threading: every method is called from the single driver thread, never concurrently; reads issued
- * through {@link RaftServer} also run on that thread. The exceptions are {@link StateCapture#writeTo} and
- * {@link StateCapture#makeDurable}, which run on a snapshot thread while the driver goes on applying.
+ * <p>Threading: methods are never called concurrently. The driver thread calls them holding the server's state
+ * lock, and reads issued through {@link RaftServer} run under the same lock: on the driver thread, or for a
+ * stale read on the caller's thread (the lock orders those calls and makes each see the others' writes). So a
+ * state must not rely on one thread, only on one call at a time. The exceptions are {@link StateCapture#writeTo}
+ * and {@link StateCapture#makeDurable}, which run on a snapshot thread while the driver goes on applying.
  *
  * <p>Determinism: {@link #apply} must depend only on the current state and the command bytes — no
  * clock, randomness or I/O other than the state's own storage — so every replica reaches the same state.

@@ -50,12 +50,12 @@ public final class KvStateMachine implements StateMachine<byte[]> {
         lastAppliedIndex = appliedIndex;
     }
 
-    /** Driver thread only: call it from a {@link RaftServer#read} query. */
+    /** Only from a {@link RaftServer#read} query (it holds the state lock). */
     public String get(String key) {
         return values.get(key);
     }
 
-    /** Driver thread only. */
+    /** Only from a {@link RaftServer#read} query. */
     public Map<String, String> copy() {
         return new TreeMap<>(values);
     }

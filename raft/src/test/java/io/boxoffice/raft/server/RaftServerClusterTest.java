@@ -102,6 +102,50 @@ class RaftServerClusterTest {
     }
 
     @Test
+    void a_stale_read_runs_at_once_on_the_callers_thread_and_never_sees_the_state_while_it_changes()
+            throws Exception {
+        cluster = LocalCluster.start(1_000_000);
+        RaftServer<byte[]> leader = cluster.awaitLeader();
+        KvStateMachine machine = cluster.machine(leader);
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Throwable> readFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            readers.add(Thread.ofPlatform().start(() -> {
+                int lastSeen = 0;
+                while (writing.get()) {
+                    String caller = Thread.currentThread().getName();
+                    CompletableFuture<Map<String, String>> read = leader.read(() -> {
+                        assertThat(Thread.currentThread().getName()).isEqualTo(caller);
+                        return machine.copy(); // walks the map: fails or tears if the driver applies meanwhile
+                    }, ReadConsistency.STALE);
+                    try {
+                        assertThat(read).as("served before read() returned").isDone();
+                        Map<String, String> seen = read.get();
+                        assertThat(seen.size()).as("a later read never sees less").isGreaterThanOrEqualTo(lastSeen);
+                        lastSeen = seen.size();
+                    } catch (Throwable e) {
+                        readFailures.add(e);
+                        return;
+                    }
+                }
+            }));
+        }
+        List<CompletableFuture<byte[]>> writes = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            writes.add(leader.propose(KvStateMachine.put("key" + i, "v")));
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(WAIT_MILLIS * 4, TimeUnit.MILLISECONDS);
+        writing.set(false);
+        for (Thread reader : readers) {
+            reader.join(WAIT_MILLIS);
+        }
+
+        assertThat(readFailures).isEmpty();
+        assertThat(leader.read(machine::copy, ReadConsistency.STALE).get()).hasSize(2_000);
+    }
+
+    @Test
     void leadership_transfers_to_the_named_member_and_to_the_most_caught_up_one() throws Exception {
         cluster = LocalCluster.start(1_000);
         RaftServer<byte[]> leader = cluster.awaitLeader();
