@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -126,13 +125,20 @@ public final class TokenService {
     private record Verified(String userId, String username, Role role, long expiresAtMillis) {
     }
 
-    private static String sha256(String token) {
+    /** One digest per thread: looking up the provider for every call cost more than the hash itself. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.US_ASCII)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    });
+
+    /** The cache key: the token's SHA-256 (the cache never holds a usable bearer token), 32 chars of 8 bits. */
+    private static String sha256(String token) {
+        MessageDigest digest = SHA_256.get();
+        digest.reset();
+        return new String(digest.digest(token.getBytes(StandardCharsets.US_ASCII)), StandardCharsets.ISO_8859_1);
     }
 
     private static final String EXPIRED = "access token has expired; log in again (AuthService/Login)";

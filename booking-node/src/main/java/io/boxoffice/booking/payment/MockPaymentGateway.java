@@ -38,6 +38,8 @@ import java.util.Objects;
  * <p>Thread-safe; remembered authorizations are bounded by {@code rememberedMax} (oldest dropped).
  */
 public final class MockPaymentGateway {
+    private static final java.util.regex.Pattern CVC = java.util.regex.Pattern.compile("[0-9]{3,4}");
+
 
     public static final String CARD_SUCCEEDS = "4242424242424242";
     public static final String CARD_DECLINED = "4000000000000002";
@@ -194,7 +196,7 @@ public final class MockPaymentGateway {
                 .isBefore(YearMonth.from(LocalDate.now(clock.withZone(ZoneOffset.UTC))))) {
             return declined(authorization, "expired_card", "Your card has expired.");
         }
-        if (!request.cvc().matches("[0-9]{3,4}")) {
+        if (!CVC.matcher(request.cvc()).matches()) {
             return declined(authorization, "invalid_cvc", "The card's security code is invalid.");
         }
         return switch (number) {
