@@ -10,7 +10,9 @@
 # etcd-client, iproute2, python3) and builds the booking node and the verifier with the reactor.
 #
 # usage: sudo scripts/benchmark.sh
-#   CLIENTS=1,16,64 SECONDS_PER_LEVEL=20 WARMUP_SECONDS=5 FAILOVER_TRIALS=20 GRACEFUL_TRIALS=5
+#   CLIENTS=1,16,64 SECONDS_PER_LEVEL=20 WARMUP_SECONDS=5 START_WARMUP_SECONDS=30 FAILOVER_TRIALS=20 GRACEFUL_TRIALS=5
+#                            (START_WARMUP_SECONDS: both systems first run the largest client count that long,
+#                            unmeasured: the booking nodes and both load generators are JVMs, cold at first)
 #   SKIP_BUILD=1             use the jars already built
 #   VERIFIER_CLASSPATH=...   run the harness from this classpath instead of the verifier jar
 #   NODE_JAR=...             booking node quarkus-run.jar (default booking-node/target/quarkus-app/quarkus-run.jar)
@@ -28,6 +30,7 @@ JAVA="$JAVA_HOME/bin/java"
 CLIENTS=${CLIENTS:-1,16,64}
 SECONDS_PER_LEVEL=${SECONDS_PER_LEVEL:-20}
 WARMUP_SECONDS=${WARMUP_SECONDS:-5}
+START_WARMUP_SECONDS=${START_WARMUP_SECONDS:-30}
 FAILOVER_TRIALS=${FAILOVER_TRIALS:-20}
 GRACEFUL_TRIALS=${GRACEFUL_TRIALS:-5}
 OUT=${OUT:-target/benchmark/$(date -u +%Y%m%dT%H%M%SZ)}
@@ -118,7 +121,8 @@ done
 [ -n "$leader" ] || { echo "etcd did not elect a leader; see $OUT/etcd-e*.log" >&2; exit 1; }
 echo "etcd leader: $leader"
 "$JAVA" $QUIET_OPTS -cp "$CLASSPATH_ARG" scripts/etcd-bench/EtcdPutBench.java --endpoint "$leader" --clients "$CLIENTS" \
-  --warmup "$WARMUP_SECONDS" --seconds "$SECONDS_PER_LEVEL" --value-bytes 200 | tee "$OUT/etcd.txt"
+  --start-warmup "$START_WARMUP_SECONDS" --warmup "$WARMUP_SECONDS" --seconds "$SECONDS_PER_LEVEL" --value-bytes 200 \
+  | tee "$OUT/etcd.txt"
 cleanup
 trap - EXIT
 
@@ -130,7 +134,8 @@ trap - EXIT
 # ---------------------------------------------------------------- booking cluster
 set +e
 "$JAVA" $QUIET_OPTS -cp "$CLASSPATH_ARG" io.boxoffice.verifier.chaos.ChaosCommand benchmark --node-jar "$NODE_JAR" \
-  --clients "$CLIENTS" --warmup-seconds "$WARMUP_SECONDS" --seconds "$SECONDS_PER_LEVEL" \
+  --clients "$CLIENTS" --start-warmup-seconds "$START_WARMUP_SECONDS" --warmup-seconds "$WARMUP_SECONDS" \
+  --seconds "$SECONDS_PER_LEVEL" \
   --failover-trials "$FAILOVER_TRIALS" --graceful-trials "$GRACEFUL_TRIALS" --out-dir "$OUT" 2>&1 \
   | grep -v -e '^WARNING' -e 'TcpMetrics' -e '^INFO: Epoll' -e '^$' | tee "$OUT/booking.txt"
 booking_status=${PIPESTATUS[0]}

@@ -91,6 +91,11 @@ final class ClusterBenchmark {
                 .setPayment(ChaosClient.GOOD_CARD).setIdempotencyKey("bench-" + nextKey.incrementAndGet()).build();
     }
 
+    /** Unmeasured load on the leader (JIT warm-up); returns the bookings made. */
+    long warmUp(int clients, Duration duration) {
+        return load(clients, awaitStable(), duration, null, null);
+    }
+
     /** Bookings per second and latency with {@code clients} blocking loops against the leader. */
     String throughput(int clients, Duration warmup, Duration measured) {
         int leader = awaitStable();
