@@ -248,26 +248,27 @@ public class BoxofficeMetrics {
 
     /** One proposal finished: {@code outcome} is committed, not_leader, dropped, rejected, timeout or error. */
     public void proposal(String outcome, long nanos) {
-        registry.counter("boxoffice.raft.proposals", "outcome", outcome).increment();
-        Timer.builder("boxoffice.raft.proposal").description("time from propose to commit and apply")
+        counter("boxoffice.raft.proposals", "outcome", outcome).increment();
+        meter(List.of("boxoffice.raft.proposal", outcome), () -> Timer.builder("boxoffice.raft.proposal")
+                .description("time from propose to commit and apply")
                 .tag("outcome", outcome).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry), Timer.class).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** One read finished: {@code consistency} linearizable or stale. */
     public void read(String consistency, String outcome) {
-        registry.counter("boxoffice.raft.reads", "consistency", consistency, "outcome", outcome).increment();
+        counter("boxoffice.raft.reads", "consistency", consistency, "outcome", outcome).increment();
     }
 
     /** One applied command's result: {@code outcome} is ok or the rejection reason. */
     public void command(String type, String outcome) {
-        registry.counter("boxoffice.commands", "type", type, "outcome", outcome).increment();
+        counter("boxoffice.commands", "type", type, "outcome", outcome).increment();
     }
 
     /** created, extended, released, rejected. */
     public void hold(String outcome) {
-        registry.counter("boxoffice.holds", "outcome", outcome).increment();
+        counter("boxoffice.holds", "outcome", outcome).increment();
     }
 
     /** Holds the leader's ExpireHolds freed. */
@@ -277,17 +278,17 @@ public class BoxofficeMetrics {
 
     /** confirmed, cancelled, rejected. */
     public void booking(String outcome) {
-        registry.counter("boxoffice.bookings", "outcome", outcome).increment();
+        counter("boxoffice.bookings", "outcome", outcome).increment();
     }
 
     /** authorized, captured, voided, declined, transient_failure. */
     public void payment(String outcome) {
-        registry.counter("boxoffice.payments", "outcome", outcome).increment();
+        counter("boxoffice.payments", "outcome", outcome).increment();
     }
 
     /** Refunds recorded: cancellation (policy refund), none (cancelled too late), admin, payment_not_applied. */
     public void refund(String outcome) {
-        registry.counter("boxoffice.refunds", "outcome", outcome).increment();
+        counter("boxoffice.refunds", "outcome", outcome).increment();
     }
 
     /** success, bad_credentials, throttled. */
@@ -297,10 +298,11 @@ public class BoxofficeMetrics {
 
     /** One public RPC finished. */
     public void rpc(String method, String code, long nanos) {
-        Timer.builder("boxoffice.rpc").description("public gRPC call latency by method and status")
+        meter(List.of("boxoffice.rpc", method, code), () -> Timer.builder("boxoffice.rpc")
+                .description("public gRPC call latency by method and status")
                 .tags("method", method, "code", code).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry), Timer.class).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** One call to llm-service finished: ok, unavailable, error, timeout. */
@@ -309,5 +311,29 @@ public class BoxofficeMetrics {
                 .tag("outcome", outcome).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /**
+     * Meters used on every request, looked up once: building a meter's id and running the registry's filters on
+     * every call cost a few microseconds each, several times per booking. Keys are name and tag values; the set
+     * of keys is bounded by the code (methods, status codes, outcomes), not by requests.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<List<String>, io.micrometer.core.instrument.Meter> meters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private <M extends io.micrometer.core.instrument.Meter> M meter(List<String> key,
+            java.util.function.Supplier<M> create, Class<M> type) {
+        io.micrometer.core.instrument.Meter known = meters.get(key);
+        if (known == null) {
+            known = meters.computeIfAbsent(key, ignored -> create.get());
+        }
+        return type.cast(known);
+    }
+
+    private io.micrometer.core.instrument.Counter counter(String name, String... tags) {
+        List<String> key = new java.util.ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(java.util.Arrays.asList(tags));
+        return meter(key, () -> registry.counter(name, tags), io.micrometer.core.instrument.Counter.class);
     }
 }
