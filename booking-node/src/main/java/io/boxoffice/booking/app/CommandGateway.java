@@ -76,8 +76,7 @@ public class CommandGateway {
     public CompletableFuture<CommandOutcome> submit(Command command, boolean refusalsAsOutcomes) {
         String type = typeOf(command);
         if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new Overloaded("node " + node.nodeId()
-                    + " is serving too many requests; retry shortly"));
+            return CompletableFuture.failedFuture(tooManyRequests());
         }
         long start = System.nanoTime();
         // Shares a Raft entry with whatever other commands are waiting (ProposalBatcher).
@@ -109,8 +108,7 @@ public class CommandGateway {
                     + " bytes encoded, at most " + config.raft().maxCommandBytes()));
         }
         if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new Overloaded("node " + node.nodeId()
-                    + " is serving too many requests; retry shortly"));
+            return CompletableFuture.failedFuture(tooManyRequests());
         }
         long start = System.nanoTime();
         return node.propose(bytes)
@@ -152,8 +150,7 @@ public class CommandGateway {
     /** Runs {@code query} on the state with {@code consistency}; completes off the driver thread. */
     public <T> CompletableFuture<T> read(Supplier<T> query, ReadConsistency consistency) {
         if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new Overloaded("node " + node.nodeId()
-                    + " is serving too many requests; retry shortly"));
+            return CompletableFuture.failedFuture(tooManyRequests());
         }
         String label = consistency.name().toLowerCase(Locale.ROOT);
         return node.read(query, consistency)
@@ -176,8 +173,7 @@ public class CommandGateway {
      */
     public <T> CompletableFuture<T> readStaleOn(Supplier<T> query, java.util.concurrent.Executor executor) {
         if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new Overloaded("node " + node.nodeId()
-                    + " is serving too many requests; retry shortly"));
+            return CompletableFuture.failedFuture(tooManyRequests());
         }
         CompletableFuture<T> read;
         try {
@@ -192,6 +188,10 @@ public class CommandGateway {
             inFlight.release();
             metrics.read("stale", failure == null ? "ok" : outcomeOf(failure));
         });
+    }
+
+    private Overloaded tooManyRequests() {
+        return new Overloaded("node " + node.nodeId() + " is serving too many requests; retry shortly");
     }
 
     /** The executor completions run on, for callers chaining further asynchronous steps. */

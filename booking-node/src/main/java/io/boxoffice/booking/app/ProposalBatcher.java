@@ -95,8 +95,12 @@ final class ProposalBatcher implements AutoCloseable {
         int bytes = 0;
         for (Pending next = queue.peek(); next != null && batch.size() < maxCommandsPerEntry
                 && (batch.isEmpty() || bytes + next.encodedBytes() <= maxEntryBytes); next = queue.peek()) {
-            batch.add(queue.poll());
-            bytes += next.encodedBytes();
+            Pending taken = queue.poll(); // close() may drain the queue meanwhile: take what poll() gives
+            if (taken == null) {
+                break;
+            }
+            batch.add(taken);
+            bytes += taken.encodedBytes();
         }
         return batch;
     }

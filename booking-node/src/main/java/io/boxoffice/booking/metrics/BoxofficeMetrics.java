@@ -59,6 +59,13 @@ public class BoxofficeMetrics {
     private final AtomicLong entriesReplayed = new AtomicLong();
     private final AtomicReference<Map<String, Long>> stateRecords = new AtomicReference<>(Map.of());
     private final AtomicReference<Map<String, Long>> stateBytes = new AtomicReference<>(Map.of());
+    /**
+     * Meters used on every request, looked up once: building a meter's id and running the registry's filters on
+     * every call cost a few microseconds each, several times per booking. Keys are name and tag values; the set
+     * of keys is bounded by the code (methods, status codes, outcomes), not by requests.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<List<String>, io.micrometer.core.instrument.Meter> meters =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private MultiGauge stateRecordsGauge;
     private MultiGauge stateBytesGauge;
 
@@ -312,14 +319,6 @@ public class BoxofficeMetrics {
                 .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry).record(Duration.ofNanos(nanos));
     }
-
-    /**
-     * Meters used on every request, looked up once: building a meter's id and running the registry's filters on
-     * every call cost a few microseconds each, several times per booking. Keys are name and tag values; the set
-     * of keys is bounded by the code (methods, status codes, outcomes), not by requests.
-     */
-    private final java.util.concurrent.ConcurrentHashMap<List<String>, io.micrometer.core.instrument.Meter> meters =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     private <M extends io.micrometer.core.instrument.Meter> M meter(List<String> key,
             java.util.function.Supplier<M> create, Class<M> type) {
