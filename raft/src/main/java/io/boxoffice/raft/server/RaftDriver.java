@@ -137,8 +137,9 @@ final class RaftDriver {
     private record Transfer(String targetId, ClientRequest.TransferLeadership request, long deadlineNanos) {
     }
 
-    /** What the driver works with besides its queues; see {@link RaftServer}. */
     /**
+     * What the driver works with besides its queues; see {@link RaftServer}.
+     *
      * @param stateLock held by whoever touches the state machine: this driver while it restores, applies, captures or
      *                  serves a read, and {@link RaftServer#read} while it serves a stale read on the caller's thread
      */
