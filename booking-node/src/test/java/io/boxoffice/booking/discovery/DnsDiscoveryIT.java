@@ -1,5 +1,6 @@
 package io.boxoffice.booking.discovery;
 
+import static io.boxoffice.booking.cluster.MemberIdentity.podOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -259,11 +260,6 @@ class DnsDiscoveryIT {
                     .booking(token, 10_000).releaseHold(io.boxoffice.proto.v1.ReleaseHoldRequest.newBuilder()
                             .setHoldId(hold.getId()).setIdempotencyKey(key + "/release").build()));
         }
-    }
-
-    private static String podOf(String memberId) {
-        int separator = memberId.indexOf('~');
-        return separator < 0 ? memberId : memberId.substring(0, separator);
     }
 
     /** The bootstrap pods started, ready and logged into, with their settled membership. */

@@ -3,6 +3,7 @@ package io.boxoffice.verifier.chaos;
 import io.boxoffice.testkit.Eventually;
 import io.boxoffice.testkit.client.NodeClient;
 import io.boxoffice.testkit.client.Retrying;
+import io.boxoffice.testkit.node.MemberIds;
 import io.boxoffice.verifier.check.CheckReport;
 import io.boxoffice.verifier.check.ClientOperation;
 import io.boxoffice.verifier.check.HistoryChecker;
@@ -299,7 +300,7 @@ public final class ChaosRun {
                             + (node.getVoter() ? "" : " (learner)") + " lag " + node.getLag())
                             .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
                     java.util.Set<String> pods = status.get().getNodesList().stream()
-                            .map(node -> LocalCluster.podOf(node.getId())).collect(java.util.stream.Collectors.toSet());
+                            .map(node -> MemberIds.podOf(node.getId())).collect(java.util.stream.Collectors.toSet());
                     return status.get().getNodesCount() == cluster.slots().size()
                             && pods.size() == cluster.slots().size() && status.get().getNodesList()
                             .stream().allMatch(node -> node.getLag() == 0 && node.getVoter()

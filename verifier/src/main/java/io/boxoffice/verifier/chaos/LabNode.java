@@ -1,5 +1,6 @@
 package io.boxoffice.verifier.chaos;
 
+import io.boxoffice.testkit.node.MemberIds;
 import io.boxoffice.testkit.process.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +44,7 @@ final class LabNode {
 
     /** Notes the member id the node reported; ignored unless it belongs to this pod. */
     void noteMemberId(String reported) {
-        if (reported != null && LocalCluster.podOf(reported).equals(nodeId)) {
+        if (reported != null && MemberIds.podOf(reported).equals(nodeId)) {
             memberId = reported;
         }
     }

@@ -1,5 +1,7 @@
 package io.boxoffice.verifier.chaos;
 
+import static io.boxoffice.testkit.node.MemberIds.podOf;
+
 import io.boxoffice.proto.v1.ClusterStatus;
 import io.boxoffice.proto.v1.GetClusterStatusRequest;
 import io.boxoffice.testkit.Eventually;
@@ -277,12 +279,6 @@ final class LocalCluster implements AutoCloseable {
             node.noteMemberId(client(slot).readiness().nodeId());
         }
         return node.memberId();
-    }
-
-    /** The pod part of a member id ({@code n2~1796594897} runs in pod {@code n2}). */
-    static String podOf(String memberId) {
-        int separator = memberId.indexOf('~');
-        return separator < 0 ? memberId : memberId.substring(0, separator);
     }
 
     /** A pause that is part of the scenario (a fault's length, a measured interval), not a wait for a state. */

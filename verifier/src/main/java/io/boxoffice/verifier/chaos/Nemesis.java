@@ -7,6 +7,7 @@ import io.boxoffice.testkit.client.Retrying;
 import io.boxoffice.proto.v1.ClusterStatus;
 import io.boxoffice.proto.v1.RemoveMemberRequest;
 import io.boxoffice.proto.v1.TransferLeadershipRequest;
+import io.boxoffice.testkit.node.MemberIds;
 import io.grpc.StatusRuntimeException;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -357,14 +358,14 @@ final class Nemesis implements Runnable {
             return Optional.empty();
         }
         return status.get().getNodesList().stream().filter(member -> member.getVoter()
-                && LocalCluster.podOf(member.getId()).equals(pod)).map(member -> member.getId()).findFirst();
+                && MemberIds.podOf(member.getId()).equals(pod)).map(member -> member.getId()).findFirst();
     }
 
     /** The member ids of {@code pod} in the configuration the leader reports (empty when no leader answers). */
     private List<String> podMembers(String pod) {
         return cluster.leaderSlot().flatMap(leader -> cluster.status(leader, 2_000)).stream()
                 .flatMap(status -> status.getNodesList().stream()).map(member -> member.getId())
-                .filter(id -> LocalCluster.podOf(id).equals(pod)).toList();
+                .filter(id -> MemberIds.podOf(id).equals(pod)).toList();
     }
 
     private String describeMembers() {

@@ -1,5 +1,6 @@
 package io.boxoffice.deploy.live;
 
+import static io.boxoffice.testkit.node.MemberIds.podOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -442,11 +443,6 @@ class ContainerClusterIT {
     private static NodeStatus member(ClusterStatus status, String pod) {
         return status.getNodesList().stream().filter(node -> podOf(node.getId()).equals(pod)).findFirst()
                 .orElseThrow(() -> new AssertionError(pod + " is not in the configuration: " + status));
-    }
-
-    private static String podOf(String memberId) {
-        int generation = memberId.indexOf('~');
-        return generation < 0 ? memberId : memberId.substring(0, generation);
     }
 
     private static String dnsName(String pod) {
