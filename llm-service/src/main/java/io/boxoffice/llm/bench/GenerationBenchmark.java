@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  *
  * <p>Arguments: {@code --threads N} (PyTorch intra-op threads, default 1 like the service), {@code --new-tokens N}
  * (default 64), {@code --no-cache-new-tokens N} (default 16), {@code --concurrency N} (default 8),
- * {@code --prefill-tokens-per-step N} (default: the service default),
+ * {@code --prefill-tokens-per-step N} and {@code --prefill-tokens-idle N} (defaults: the service's),
  * {@code --model-dir DIR} (default: write a random DistilGPT2-shaped checkpoint to a temp dir).
  */
 public final class GenerationBenchmark {
@@ -51,6 +51,7 @@ public final class GenerationBenchmark {
         int concurrency = intArg(args, "--concurrency", 8);
         String modelDirArg = stringArg(args, "--model-dir", null);
         int prefillTokens = intArg(args, "--prefill-tokens-per-step", SchedulerLimits.PREFILL_TOKENS_PER_STEP_DEFAULT);
+        int prefillIdleTokens = intArg(args, "--prefill-tokens-idle", Math.max(prefillTokens, SchedulerLimits.PREFILL_TOKENS_IDLE_DEFAULT));
 
         DjlRuntime.start(Path.of(System.getProperty("java.io.tmpdir"), "boxoffice-djl"), threads);
         Path dir;
@@ -83,7 +84,7 @@ public final class GenerationBenchmark {
                 int tokens = cache ? newTokens : noCacheNewTokens;
                 String label = cache ? "KV cache" : "no KV cache";
                 try (GenerationScheduler scheduler = new GenerationScheduler(backend, tokenizer,
-                        new SchedulerLimits(Math.max(concurrency, 1), 64, 50, prefillTokens))) {
+                        new SchedulerLimits(Math.max(concurrency, 1), 64, 50, prefillTokens, prefillIdleTokens))) {
                     run(scheduler, List.of(prompts.get(0)), 8); // warm-up: JIT, allocator, thread pool
                     long[] ttft = new long[5];
                     for (int i = 0; i < ttft.length; i++) {
@@ -116,7 +117,7 @@ public final class GenerationBenchmark {
             }
             for (int budget : new int[] {prefillTokens, LONG_PROMPT_TOKENS}) {
                 try (GenerationScheduler scheduler = new GenerationScheduler(() -> new CachedDecodeBackend(model), tokenizer,
-                        new SchedulerLimits(Math.max(concurrency, 2), 64, 50, budget))) {
+                        new SchedulerLimits(Math.max(concurrency, 2), 64, 50, budget, Math.max(budget, prefillIdleTokens)))) {
                     run(scheduler, List.of(prompts.get(0)), 8);
                     int[] longPrompt = new int[LONG_PROMPT_TOKENS];
                     Arrays.setAll(longPrompt, t -> random.nextInt(model.config().vocabularySize()));

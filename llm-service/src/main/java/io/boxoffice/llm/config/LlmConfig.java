@@ -51,6 +51,14 @@ public interface LlmConfig {
          */
         @WithDefault("256")
         int prefillTokensPerStepMax();
+
+        /**
+         * Prompt tokens run in one pass when nothing is being decoded (no answer waits for its
+         * next token): prompts that arrive together at an idle model all get their first token
+         * after one pass instead of several rounds. At least the per-step max.
+         */
+        @WithDefault("1024")
+        int prefillTokensIdleMax();
     }
 
     interface Generation {

@@ -14,6 +14,8 @@ public final class LlmConfigValidator {
         range(problems, "boxoffice.llm.scheduler.batch-size-max", config.scheduler().batchSizeMax(), 1, 64);
         range(problems, "boxoffice.llm.scheduler.queue-capacity", config.scheduler().queueCapacity(), 1, 10_000);
         range(problems, "boxoffice.llm.scheduler.prefill-tokens-per-step-max", config.scheduler().prefillTokensPerStepMax(), 16, 4096);
+        range(problems, "boxoffice.llm.scheduler.prefill-tokens-idle-max", config.scheduler().prefillTokensIdleMax(),
+                config.scheduler().prefillTokensPerStepMax(), 4096);
         LlmConfig.Generation g = config.generation();
         range(problems, "boxoffice.llm.generation.max-new-tokens-max", g.maxNewTokensMax(), 1, 1023);
         range(problems, "boxoffice.llm.generation.max-new-tokens-default", g.maxNewTokensDefault(), 1, g.maxNewTokensMax());

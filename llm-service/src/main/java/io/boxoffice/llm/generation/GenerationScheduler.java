@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
  * Continuous batching: one thread owns the model and repeatedly (1) admits waiting requests into
  * free batch slots, (2) runs one prefill round: the admitted prompts, packed together up to
  * {@link SchedulerLimits#prefillTokensPerStepMax()} tokens (a longer prompt runs in parts over
- * several rounds), then (3) decodes one token for every sequence whose prompt has run, in a
+ * several rounds; with nothing being decoded, up to {@link SchedulerLimits#prefillTokensIdleMax()}), then (3) decodes one token for every sequence whose prompt has run, in a
  * single batched model call. Sequences join and leave between steps, so a long answer never
  * holds up a short one, a long prompt delays the running sequences by at most one bounded round
  * per token, and eight concurrent requests cost far less per step than eight single ones
@@ -166,11 +166,15 @@ public final class GenerationScheduler implements AutoCloseable {
 
     /**
      * Runs the waiting prompts, oldest first, packed into one model pass of at most
-     * {@link SchedulerLimits#prefillTokensPerStepMax()} tokens; the last one taken may run only
-     * in part. Finished prompts sample their first token and join the decoding rows.
+     * {@link SchedulerLimits#prefillTokensPerStepMax()} tokens, or
+     * {@link SchedulerLimits#prefillTokensIdleMax()} when no sequence is being decoded (a round
+     * only has to be short for the sake of sequences waiting for their next token); the last
+     * prompt taken may run only in part. Finished prompts sample their first token and join the
+     * decoding rows.
      */
     private void prefillRound() {
-        int budget = limits.prefillTokensPerStepMax();
+        int roundTokensMax = active.isEmpty() ? limits.prefillTokensIdleMax() : limits.prefillTokensPerStepMax();
+        int budget = roundTokensMax;
         List<Sequence> chosen = new ArrayList<>();
         List<PromptRun> prompts = new ArrayList<>();
         List<Integer> takes = new ArrayList<>();
@@ -186,7 +190,7 @@ public final class GenerationScheduler implements AutoCloseable {
         }
         long start = clock.getAsLong();
         float[][] logits = backend.prefill(prompts, takes.stream().mapToInt(Integer::intValue).toArray());
-        metrics.prefillStep(chosen.size(), limits.prefillTokensPerStepMax() - budget, clock.getAsLong() - start);
+        metrics.prefillStep(chosen.size(), roundTokensMax - budget, clock.getAsLong() - start);
         for (int i = 0; i < chosen.size(); i++) {
             if (logits[i] == null) {
                 continue;

@@ -80,7 +80,7 @@ public class ModelService {
                         + model.config().vocabularySize() + ": vocab.json does not belong to this model");
             }
             SchedulerLimits limits = new SchedulerLimits(config.scheduler().batchSizeMax(), config.scheduler().queueCapacity(), 100,
-                    config.scheduler().prefillTokensPerStepMax());
+                    config.scheduler().prefillTokensPerStepMax(), config.scheduler().prefillTokensIdleMax());
             GenerationScheduler scheduler = new GenerationScheduler(
                     config.kvCache() ? () -> new CachedDecodeBackend(model) : () -> new RecomputingDecodeBackend(model),
                     tokenizer, limits, metrics, System::nanoTime);

@@ -349,6 +349,42 @@ class GenerationSchedulerTest {
     }
 
     @Test
+    void prompts_that_find_nothing_decoding_run_in_one_pass_beyond_the_per_step_budget() throws Exception {
+        List<int[]> prompts = prompts().subList(1, 4); // 17 + 1 + 9 tokens
+        List<List<Integer>> alone = new ArrayList<>();
+        try (GenerationScheduler single = cached(1)) {
+            for (int[] prompt : prompts) {
+                Collector collector = new Collector();
+                single.submit(request(prompt, 5), collector);
+                collector.await();
+                alone.add(collector.tokens);
+            }
+        }
+        StepLog log = new StepLog();
+        try (GenerationScheduler scheduler = new GenerationScheduler(() -> new CachedDecodeBackend(model), tokenizer,
+                new SchedulerLimits(4, 16, 5, 8, 64), log, System::nanoTime)) {
+            HoldingCollector gate = new HoldingCollector(); // one token: finished, so nothing decodes after it
+            scheduler.submit(request(new int[] {5}, 1), gate);
+            assertThat(gate.firstTokenSeen.await(30, TimeUnit.SECONDS)).isTrue();
+            List<Collector> together = new ArrayList<>();
+            for (int[] prompt : prompts) {
+                Collector collector = new Collector();
+                scheduler.submit(request(prompt, 5), collector);
+                together.add(collector);
+            }
+            gate.release.countDown();
+            for (int i = 0; i < together.size(); i++) {
+                together.get(i).await();
+                assertThat(together.get(i).tokens).as("prompt %d", i).isEqualTo(alone.get(i));
+            }
+        }
+        int tokens = prompts.stream().mapToInt(p -> p.length).sum();
+        assertThat(tokens).isGreaterThan(8);
+        assertThat(log.steps).as("27 prompt tokens, per-step budget 8, idle budget 64")
+                .containsSubsequence("P1/1", "P3/" + tokens, "D3").doesNotContain("P1/8", "P2/8", "P3/8");
+    }
+
+    @Test
     void a_long_prompt_runs_in_parts_between_decode_steps_of_the_running_sequence() throws Exception {
         int[] longPrompt = new int[40];
         java.util.Arrays.setAll(longPrompt, i -> (i * 7) % 299);
@@ -361,7 +397,7 @@ class GenerationSchedulerTest {
         }
         StepLog log = new StepLog();
         try (GenerationScheduler scheduler = new GenerationScheduler(() -> new CachedDecodeBackend(model), tokenizer,
-                new SchedulerLimits(4, 16, 5, 8), log, System::nanoTime)) {
+                new SchedulerLimits(4, 16, 5, 8, 64), log, System::nanoTime)) { // idle budget unused: a sequence decodes
             HoldingCollector running = new HoldingCollector();
             scheduler.submit(request(new int[] {3, 4}, 30), running);
             assertThat(running.firstTokenSeen.await(30, TimeUnit.SECONDS)).isTrue();
