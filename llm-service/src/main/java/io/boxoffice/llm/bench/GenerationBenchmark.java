@@ -2,6 +2,7 @@ package io.boxoffice.llm.bench;
 
 import io.boxoffice.llm.generation.DecodeBackend;
 import io.boxoffice.llm.generation.GenerationListener;
+import io.boxoffice.llm.generation.GenerationMetrics;
 import io.boxoffice.llm.generation.GenerationRequest;
 import io.boxoffice.llm.generation.GenerationScheduler;
 import io.boxoffice.llm.generation.GenerationSummary;
@@ -22,6 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -54,18 +57,29 @@ public final class GenerationBenchmark {
         int prefillIdleTokens = intArg(args, "--prefill-tokens-idle", Math.max(prefillTokens, SchedulerLimits.PREFILL_TOKENS_IDLE_DEFAULT));
 
         DjlRuntime.start(Path.of(System.getProperty("java.io.tmpdir"), "boxoffice-djl"), threads);
+        // As in the service (ModelService): every PyTorch call on one thread, which loads the model and runs the schedulers.
+        ExecutorService modelThread = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "llm-model");
+            thread.setDaemon(true);
+            return thread;
+        });
         Path dir;
         if (modelDirArg != null) {
             dir = Path.of(modelDirArg);
         } else {
-            dir = Files.createTempDirectory("boxoffice-bench-distilgpt2");
+            Path tempDir = Files.createTempDirectory("boxoffice-bench-distilgpt2");
+            dir = tempDir;
             long start = System.nanoTime();
             // No <|endoftext|> in the vocabulary, so every request generates exactly the tokens asked for.
-            RandomGpt2Checkpoint.write(dir, GptConfig.distilGpt2(), 7, 0.02f, false, false);
+            modelThread.submit(() -> {
+                RandomGpt2Checkpoint.write(tempDir, GptConfig.distilGpt2(), 7, 0.02f, false, false);
+                return null;
+            }).get();
             System.out.printf("wrote a random DistilGPT2-shaped checkpoint to %s in %d ms%n", dir, (System.nanoTime() - start) / 1_000_000);
         }
         long loadStart = System.nanoTime();
-        try (Gpt2Model model = Gpt2Model.load(dir)) {
+        Path modelDir = dir;
+        try (Gpt2Model model = modelThread.submit(() -> Gpt2Model.load(modelDir)).get()) {
             Gpt2Tokenizer tokenizer = Gpt2Tokenizer.load(dir.resolve("vocab.json"), dir.resolve("merges.txt"));
             System.out.printf("loaded %s in %d ms; %d intra-op threads; %d cores visible%n", model.config(),
                     (System.nanoTime() - loadStart) / 1_000_000, threads, Runtime.getRuntime().availableProcessors());
@@ -84,7 +98,8 @@ public final class GenerationBenchmark {
                 int tokens = cache ? newTokens : noCacheNewTokens;
                 String label = cache ? "KV cache" : "no KV cache";
                 try (GenerationScheduler scheduler = new GenerationScheduler(backend, tokenizer,
-                        new SchedulerLimits(Math.max(concurrency, 1), 64, 50, prefillTokens, prefillIdleTokens))) {
+                        new SchedulerLimits(Math.max(concurrency, 1), 64, 50, prefillTokens, prefillIdleTokens), GenerationMetrics.NONE,
+                        System::nanoTime, modelThread)) {
                     run(scheduler, List.of(prompts.get(0)), 8); // warm-up: JIT, allocator, thread pool
                     long[] ttft = new long[5];
                     for (int i = 0; i < ttft.length; i++) {
@@ -117,7 +132,8 @@ public final class GenerationBenchmark {
             }
             for (int budget : new int[] {prefillTokens, LONG_PROMPT_TOKENS}) {
                 try (GenerationScheduler scheduler = new GenerationScheduler(() -> new CachedDecodeBackend(model), tokenizer,
-                        new SchedulerLimits(Math.max(concurrency, 2), 64, 50, budget, Math.max(budget, prefillIdleTokens)))) {
+                        new SchedulerLimits(Math.max(concurrency, 2), 64, 50, budget, Math.max(budget, prefillIdleTokens)), GenerationMetrics.NONE,
+                        System::nanoTime, modelThread)) {
                     run(scheduler, List.of(prompts.get(0)), 8);
                     int[] longPrompt = new int[LONG_PROMPT_TOKENS];
                     Arrays.setAll(longPrompt, t -> random.nextInt(model.config().vocabularySize()));
@@ -132,6 +148,7 @@ public final class GenerationBenchmark {
             System.out.println("|---|---|");
             rows.forEach(System.out::println);
         } finally {
+            modelThread.shutdownNow();
             if (modelDirArg == null) {
                 deleteRecursively(dir);
             }

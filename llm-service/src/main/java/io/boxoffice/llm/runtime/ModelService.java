@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,6 +46,13 @@ public class ModelService {
     @Inject
     GenerationMetrics metrics;
 
+    /** Loads the model, then runs the generation scheduler's loop until shutdown. */
+    private final ExecutorService modelThread = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "llm-model");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private volatile State state = State.STARTING;
     private volatile String detail = "starting";
     private volatile Loaded loaded;
@@ -64,11 +73,13 @@ public class ModelService {
         }
         state = State.LOADING;
         detail = "loading the model from " + dir;
-        Thread loader = new Thread(() -> load(dir), "llm-model-loader");
-        loader.setDaemon(true);
-        loader.start();
+        modelThread.execute(() -> load(dir));
     }
 
+    /**
+     * Runs on {@link #modelThread}, which afterwards runs the scheduler's loop: all PyTorch work
+     * on one thread (see {@link GenerationScheduler}'s constructor for why).
+     */
     private void load(Path dir) {
         long start = System.nanoTime();
         try {
@@ -83,7 +94,7 @@ public class ModelService {
                     config.scheduler().prefillTokensPerStepMax(), config.scheduler().prefillTokensIdleMax());
             GenerationScheduler scheduler = new GenerationScheduler(
                     config.kvCache() ? () -> new CachedDecodeBackend(model) : () -> new RecomputingDecodeBackend(model),
-                    tokenizer, limits, metrics, System::nanoTime);
+                    tokenizer, limits, metrics, System::nanoTime, modelThread);
             long millis = (System.nanoTime() - start) / 1_000_000;
             loaded = new Loaded(model, tokenizer, scheduler, millis);
             detail = "model loaded from " + dir + " in " + millis + " ms: " + model.config();
@@ -102,6 +113,7 @@ public class ModelService {
             current.scheduler().close();
             current.model().close();
         }
+        modelThread.shutdownNow();
     }
 
     public State state() {

@@ -349,6 +349,31 @@ class GenerationSchedulerTest {
     }
 
     @Test
+    void the_loop_runs_on_the_given_thread_and_gives_it_back_when_closed() throws Exception {
+        java.util.concurrent.ExecutorService modelThread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            Thread owner = modelThread.submit(Thread::currentThread).get();
+            java.util.Set<Thread> modelCallers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Supplier<DecodeBackend> backend = () -> {
+                modelCallers.add(Thread.currentThread());
+                return new CachedDecodeBackend(model);
+            };
+            GenerationScheduler scheduler = new GenerationScheduler(backend, tokenizer, new SchedulerLimits(2, 16, 5),
+                    GenerationMetrics.NONE, System::nanoTime, modelThread);
+            Collector collector = new Collector();
+            scheduler.submit(request(prompts().get(1), 4), collector);
+            assertThat(collector.await().reason()).isEqualTo(FinishReason.MAX_TOKENS);
+            assertThat(modelCallers).containsExactly(owner);
+            assertThat(scheduler.isAlive()).isTrue();
+            scheduler.close();
+            assertThat(scheduler.isAlive()).isFalse();
+            assertThat(modelThread.submit(() -> "free").get(5, TimeUnit.SECONDS)).isEqualTo("free");
+        } finally {
+            modelThread.shutdownNow();
+        }
+    }
+
+    @Test
     void prompts_that_find_nothing_decoding_run_in_one_pass_beyond_the_per_step_budget() throws Exception {
         List<int[]> prompts = prompts().subList(1, 4); // 17 + 1 + 9 tokens
         List<List<Integer>> alone = new ArrayList<>();
