@@ -197,7 +197,7 @@ public final class BookingStateMachine implements StateMachine<List<CommandOutco
         String key = command.getIdempotencyKey();
         String userId = command.getActor().getUserId();
         if (!key.isEmpty()) {
-            if (!FieldLimits.IDEMPOTENCY_KEY.matcher(key).matches()) {
+            if (!FieldLimits.isIdempotencyKey(key)) {
                 return CommandOutcome.rejected(invalid("idempotency_key", "idempotency key must be 1.."
                         + FieldLimits.IDEMPOTENCY_KEY_LENGTH_MAX + " printable ASCII characters"))
                         .withHoldsExpired(expired);

@@ -1,7 +1,6 @@
 package io.boxoffice.booking.domain;
 
 import io.boxoffice.proto.replicated.v1.Actor;
-import java.util.regex.Pattern;
 
 /**
  * What every command handler needs besides its payload: where the command sits in the log, the state
@@ -13,8 +12,6 @@ import java.util.regex.Pattern;
  * @param nowMillis the state clock after this command's stamp
  */
 public record Context(long index, long ref, long nowMillis, Actor actor, String newId) {
-
-    private static final Pattern NEW_ID = FieldLimits.ID_BODY;
 
     /** Commands per log entry; refs are {@code index * COMMANDS_PER_ENTRY_MAX + position}. */
     public static final int COMMANDS_PER_ENTRY_MAX = 4096;
@@ -42,7 +39,7 @@ public record Context(long index, long ref, long nowMillis, Actor actor, String 
 
     /** The id of something this command creates: {@code prefix + new_id}. */
     public String newEntityId(String prefix) {
-        if (!NEW_ID.matcher(newId).matches()) {
+        if (!FieldLimits.isIdBody(newId)) {
             throw RejectedException.invalidArgument("new_id",
                     "the command needs a new_id of 1..64 characters of [A-Za-z0-9_-]");
         }

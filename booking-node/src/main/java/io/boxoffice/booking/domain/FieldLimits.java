@@ -51,6 +51,40 @@ public final class FieldLimits {
     public static final int ECHOED_LENGTH_MAX = 40;
 
     /**
+     * {@code ID_BODY.matcher(value).matches()} without a regex: the state machine checks every command's
+     * new id on every replica, and the matcher was a measurable part of applying a booking.
+     */
+    public static boolean isIdBody(String value) {
+        int length = value.length();
+        if (length < 1 || length > 64) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code IDEMPOTENCY_KEY.matcher(value).matches()} without a regex (checked for every command on every replica). */
+    public static boolean isIdempotencyKey(String value) {
+        int length = value.length();
+        if (length < 1 || length > IDEMPOTENCY_KEY_LENGTH_MAX) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * A value as an error message may quote it: at most {@link #ECHOED_LENGTH_MAX} characters (code points, so a
      * cut never splits a character), then "…"; control characters become '?'.
      */

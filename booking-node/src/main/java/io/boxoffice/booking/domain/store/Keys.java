@@ -2,6 +2,7 @@ package io.boxoffice.booking.domain.store;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The key layout of the state store. Every key starts with one byte naming its table; the rest are the
@@ -58,47 +59,47 @@ public final class Keys {
     }
 
     public static final class Builder {
-        private ByteBuffer buffer = ByteBuffer.allocate(64);
+        private byte[] bytes = new byte[48];
+        private int length;
 
         private Builder(byte table) {
-            buffer.put(table);
+            bytes[length++] = table;
         }
 
         /** A string field followed by a 0 separator (so prefixes of one string never match another). */
         public Builder text(String value) {
-            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            ensure(bytes.length + 1);
-            buffer.put(bytes).put((byte) 0);
+            byte[] encoded = value.getBytes(StandardCharsets.UTF_8);
+            ensure(encoded.length + 1);
+            System.arraycopy(encoded, 0, bytes, length, encoded.length);
+            length += encoded.length;
+            bytes[length++] = 0;
             return this;
         }
 
         /** An 8-byte big-endian number. */
         public Builder number(long value) {
             ensure(8);
-            buffer.putLong(value);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                bytes[length++] = (byte) (value >>> shift);
+            }
             return this;
         }
 
         /** A 2-byte big-endian number. */
         public Builder shortNumber(int value) {
             ensure(2);
-            buffer.putShort((short) value);
+            bytes[length++] = (byte) (value >>> 8);
+            bytes[length++] = (byte) value;
             return this;
         }
 
         public byte[] build() {
-            byte[] key = new byte[buffer.position()];
-            buffer.flip();
-            buffer.get(key);
-            return key;
+            return Arrays.copyOf(bytes, length);
         }
 
-        private void ensure(int bytes) {
-            if (buffer.remaining() < bytes) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + bytes));
-                buffer.flip();
-                bigger.put(buffer);
-                buffer = bigger;
+        private void ensure(int more) {
+            if (bytes.length - length < more) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
             }
         }
     }

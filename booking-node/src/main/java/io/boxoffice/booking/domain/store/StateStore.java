@@ -68,6 +68,8 @@ public final class StateStore implements AutoCloseable {
     private final WriteOptions unsynced = new WriteOptions().setSync(false);
     private final WriteBatchWithIndex pending = new WriteBatchWithIndex(true);
     private final MessageDigest commandDigest = sha256();
+    /** Where {@link #digest} lays out one write before hashing it; grows to the largest write. */
+    private byte[] digestScratch = new byte[256];
     private StateMeta meta;
     private byte[] stateHash;
     private int writesInCommand;
@@ -294,15 +296,36 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Hashes {@code operation, key length (4 bytes, big-endian), key[, value length, value]} in one
+     * update: the same bytes as five separate updates, so the same state hash, but the digest's
+     * per-call overhead and four small arrays per write were a measurable part of applying a booking.
+     */
     private void digest(byte operation, byte[] key, byte[] value) {
         writesInCommand++;
-        commandDigest.update(operation);
-        commandDigest.update(ByteBuffer.allocate(4).putInt(key.length).array());
-        commandDigest.update(key);
-        if (value != null) {
-            commandDigest.update(ByteBuffer.allocate(4).putInt(value.length).array());
-            commandDigest.update(value);
+        int length = 1 + 4 + key.length + (value == null ? 0 : 4 + value.length);
+        if (digestScratch.length < length) {
+            digestScratch = new byte[Math.max(length, digestScratch.length * 2)];
         }
+        byte[] out = digestScratch;
+        out[0] = operation;
+        int at = putInt(out, 1, key.length);
+        System.arraycopy(key, 0, out, at, key.length);
+        at += key.length;
+        if (value != null) {
+            at = putInt(out, at, value.length);
+            System.arraycopy(value, 0, out, at, value.length);
+            at += value.length;
+        }
+        commandDigest.update(out, 0, at);
+    }
+
+    private static int putInt(byte[] out, int at, int value) {
+        out[at] = (byte) (value >>> 24);
+        out[at + 1] = (byte) (value >>> 16);
+        out[at + 2] = (byte) (value >>> 8);
+        out[at + 3] = (byte) value;
+        return at + 4;
     }
 
     // ---------------------------------------------------------------- snapshots
