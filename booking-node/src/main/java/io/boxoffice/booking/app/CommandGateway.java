@@ -13,12 +13,15 @@ import io.boxoffice.raft.errors.NotLeaderException;
 import io.boxoffice.raft.errors.ProposalDroppedException;
 import io.boxoffice.raft.errors.ProposalRejectedException;
 import io.boxoffice.raft.server.ReadConsistency;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -74,6 +77,15 @@ public class CommandGateway {
      * outcome of a refused payment to void it); Raft conditions complete it with their typed exceptions.
      */
     public CompletableFuture<CommandOutcome> submit(Command command, boolean refusalsAsOutcomes) {
+        return submit(command, refusalsAsOutcomes, replyExecutor());
+    }
+
+    /**
+     * As {@link #submit(Command, boolean)}, continuing on {@code continuation}: pass what
+     * {@link #replyExecutor()} gave on the request's own thread when the proposal is made elsewhere (the
+     * payment flow proposes from its pool).
+     */
+    public CompletableFuture<CommandOutcome> submit(Command command, boolean refusalsAsOutcomes, Executor continuation) {
         String type = typeOf(command);
         if (!inFlight.tryAcquire()) {
             return CompletableFuture.failedFuture(tooManyRequests());
@@ -94,7 +106,26 @@ public class CommandGateway {
                         throw new RejectedCommand(outcome.rejection());
                     }
                     return outcome;
-                }, completions);
+                }, continuation);
+    }
+
+    /**
+     * Where a proposal's outcome should be handled when the caller is on the current thread: the gRPC
+     * call's own Vert.x event loop when there is one (the reply is then written without another thread
+     * hand-off: the driver wakes the event loop, which builds and writes the answer), else the completion
+     * pool. Never the Raft driver thread itself.
+     */
+    public Executor replyExecutor() {
+        return currentEventLoopOr(completions);
+    }
+
+    /** The current thread's Vert.x event-loop context as an executor, or {@code fallback} off an event loop. */
+    static Executor currentEventLoopOr(Executor fallback) {
+        Context context = Vertx.currentContext();
+        if (context == null || !context.isEventLoopContext()) {
+            return fallback;
+        }
+        return task -> context.runOnContext(ignored -> task.run());
     }
 
     /**

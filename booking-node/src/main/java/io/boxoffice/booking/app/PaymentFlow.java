@@ -35,6 +35,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Paying and booking in one consensus round. The leader looks at its own applied state (no quorum round):
@@ -101,6 +102,7 @@ public class PaymentFlow {
 
     public CompletableFuture<Booking> book(Caller caller, BookSeatsRequest request) {
         requireLeader();
+        Executor replyOn = gateway.replyExecutor(); // the request's event loop: the outcome is answered there
         String key = request.getIdempotencyKey();
         ByteString fingerprint = CommandStamper.fingerprint("BookSeats",
                 request.toBuilder().clearIdempotencyKey().clearPayment().build());
@@ -116,12 +118,13 @@ public class PaymentFlow {
                     BookSeats command = BookSeats.newBuilder().setShowId(request.getShowId()).setSeats(selection)
                             .setAuthorization(authorization).build();
                     return settle(gateway.submit(stamper.forCaller(caller, key, fingerprint).setBookSeats(command)
-                            .build(), true), authorization);
+                            .build(), true, replyOn), authorization);
                 });
     }
 
     public CompletableFuture<Booking> confirm(Caller caller, ConfirmHoldRequest request) {
         requireLeader();
+        Executor replyOn = gateway.replyExecutor(); // the request's event loop: the outcome is answered there
         String key = request.getIdempotencyKey();
         ByteString fingerprint = CommandStamper.fingerprint("ConfirmHold",
                 request.toBuilder().clearIdempotencyKey().clearPayment().build());
@@ -135,7 +138,7 @@ public class PaymentFlow {
                     ConfirmHold command = ConfirmHold.newBuilder().setHoldId(request.getHoldId())
                             .setAuthorization(authorization).build();
                     return settle(gateway.submit(stamper.forCaller(caller, key, fingerprint).setConfirmHold(command)
-                            .build(), true), authorization);
+                            .build(), true, replyOn), authorization);
                 });
     }
 
