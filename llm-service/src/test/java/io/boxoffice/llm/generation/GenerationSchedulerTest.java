@@ -126,6 +126,20 @@ class GenerationSchedulerTest {
         return new GenerationRequest(prompt, SamplingParams.greedy(), maxNewTokens, List.of(), FAR_FUTURE);
     }
 
+    /** What each prompt generates when it is the only request (greedy, so the reference for batched runs). */
+    private static List<List<Integer>> generatedAlone(List<int[]> prompts, int maxNewTokens) throws Exception {
+        List<List<Integer>> alone = new ArrayList<>();
+        try (GenerationScheduler single = cached(1)) {
+            for (int[] prompt : prompts) {
+                Collector collector = new Collector();
+                single.submit(request(prompt, maxNewTokens), collector);
+                collector.await();
+                alone.add(collector.tokens);
+            }
+        }
+        return alone;
+    }
+
     private static List<int[]> prompts() {
         Random random = new Random(21);
         List<int[]> prompts = new ArrayList<>();
@@ -315,15 +329,7 @@ class GenerationSchedulerTest {
     @Test
     void prompts_that_arrive_together_are_prefilled_together_and_generate_what_they_would_alone() throws Exception {
         List<int[]> prompts = prompts().subList(0, 4);
-        List<List<Integer>> alone = new ArrayList<>();
-        try (GenerationScheduler single = cached(1)) {
-            for (int[] prompt : prompts) {
-                Collector collector = new Collector();
-                single.submit(request(prompt, 6), collector);
-                collector.await();
-                alone.add(collector.tokens);
-            }
-        }
+        List<List<Integer>> alone = generatedAlone(prompts, 6);
         StepLog log = new StepLog();
         try (GenerationScheduler scheduler = new GenerationScheduler(() -> new CachedDecodeBackend(model), tokenizer,
                 new SchedulerLimits(4, 16, 5, 256), log, System::nanoTime)) {
@@ -376,15 +382,7 @@ class GenerationSchedulerTest {
     @Test
     void prompts_that_find_nothing_decoding_run_in_one_pass_beyond_the_per_step_budget() throws Exception {
         List<int[]> prompts = prompts().subList(1, 4); // 17 + 1 + 9 tokens
-        List<List<Integer>> alone = new ArrayList<>();
-        try (GenerationScheduler single = cached(1)) {
-            for (int[] prompt : prompts) {
-                Collector collector = new Collector();
-                single.submit(request(prompt, 5), collector);
-                collector.await();
-                alone.add(collector.tokens);
-            }
-        }
+        List<List<Integer>> alone = generatedAlone(prompts, 5);
         StepLog log = new StepLog();
         try (GenerationScheduler scheduler = new GenerationScheduler(() -> new CachedDecodeBackend(model), tokenizer,
                 new SchedulerLimits(4, 16, 5, 8, 64), log, System::nanoTime)) {
