@@ -18,8 +18,9 @@ import org.jboss.logging.Logger;
  * Continuous batching: one thread owns the model and repeatedly (1) admits waiting requests into
  * free batch slots, (2) runs one prefill round: the admitted prompts, packed together up to
  * {@link SchedulerLimits#prefillTokensPerStepMax()} tokens (a longer prompt runs in parts over
- * several rounds; with nothing being decoded, up to {@link SchedulerLimits#prefillTokensIdleMax()}), then (3) decodes one token for every sequence whose prompt has run, in a
- * single batched model call. Sequences join and leave between steps, so a long answer never
+ * several rounds; with nothing being decoded, up to {@link SchedulerLimits#prefillTokensIdleMax()}),
+ * then (3) decodes one token for every sequence whose prompt has run, in a single batched model
+ * call. Sequences join and leave between steps, so a long answer never
  * holds up a short one, a long prompt delays the running sequences by at most one bounded round
  * per token, and eight concurrent requests cost far less per step than eight single ones
  * (decoding is bound by reading the weights, which the batch shares).
