@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -58,11 +57,7 @@ public final class GenerationBenchmark {
 
         DjlRuntime.start(Path.of(System.getProperty("java.io.tmpdir"), "boxoffice-djl"), threads);
         // As in the service (ModelService): every PyTorch call on one thread, which loads the model and runs the schedulers.
-        ExecutorService modelThread = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "llm-model");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService modelThread = DjlRuntime.newModelThread();
         Path dir;
         if (modelDirArg != null) {
             dir = Path.of(modelDirArg);

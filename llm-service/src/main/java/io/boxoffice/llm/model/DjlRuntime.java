@@ -4,6 +4,8 @@ import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Starts DJL's PyTorch engine strictly offline. DJL would otherwise download libtorch on first
@@ -58,6 +60,19 @@ public final class DjlRuntime {
                     + ". " + MISSING_NATIVE_MESSAGE, e);
         }
         return engine;
+    }
+
+    /**
+     * The one thread a process should make every PyTorch call on ("llm-model", a daemon): libtorch
+     * keeps an OpenMP thread team per calling thread, and a second team made every step ~25 % slower
+     * with 2 threads (docs/BENCHMARKS.md). Load the model on it, then run the scheduler's loop on it.
+     */
+    public static ExecutorService newModelThread() {
+        return Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "llm-model");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     public static Engine engine() {

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,11 +46,7 @@ public class ModelService {
     GenerationMetrics metrics;
 
     /** Loads the model, then runs the generation scheduler's loop until shutdown. */
-    private final ExecutorService modelThread = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "llm-model");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService modelThread = DjlRuntime.newModelThread();
 
     private volatile State state = State.STARTING;
     private volatile String detail = "starting";
